@@ -1,0 +1,41 @@
+# The two commands of the README: `make figures` and `make test`.
+# Both build .venv from nothing, install the package (editable) with its
+# extras, and make sure Graphviz's `dot` program is on the machine.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: test figures dot clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+# Graphviz's `dot` is a system program, not a Python package: install it
+# with apt-get when we are root on Debian/Ubuntu, otherwise say how.
+dot:
+	@if command -v dot >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing graphviz (the dot program) with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
+	else \
+		echo "error: Graphviz's 'dot' program is missing." >&2; \
+		echo "  Debian/Ubuntu: sudo apt-get install graphviz" >&2; \
+		echo "  macOS:         brew install graphviz" >&2; \
+		echo "  conda:         conda install -c conda-forge graphviz" >&2; \
+		exit 1; \
+	fi; \
+	command -v dot >/dev/null 2>&1 || { echo "error: dot still missing after install" >&2; exit 1; }
+
+test: $(STAMP) dot
+	$(PY) -m pytest -q -n 2
+
+figures: $(STAMP) dot
+	$(PY) -m backprop_toolkit figures --out figures
+
+clean:
+	rm -rf $(VENV) .pytest_cache

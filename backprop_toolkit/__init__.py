@@ -1,0 +1,15 @@
+"""backprop_toolkit: backpropagation taught two ways, with one op language.
+
+* the tape engine (symbol-to-number): ``engine="tape"``, :mod:`backprop_toolkit.tape`;
+* the symbolic engine (symbol-to-symbol): ``engine="symbolic"``.
+
+See ``API.md`` for the contract; ``bt.grad(f)(x)`` is the place to start.
+"""
+
+from . import tape
+from .api import ENGINES, grad, hessian, jacobian, jvp, value_and_grad, vjp
+from .errors import BackpropError, ControlFlowError, DTypeError, EngineMixError, RuleError, ShapeError
+from .ops import (abs, add, broadcast_to, cos, div, elementwise, exp, getitem, greater, greater_equal,
+                  less, less_equal, log, log_softmax, logsumexp, matmul, max, maximum, mean, mul,
+                  neg, power, primitive, relu, reshape, sigmoid, sign, sin, softmax, sqrt, square, stack,
+                  sub, sum, sum_to, tanh, transpose, where)

@@ -1,0 +1,263 @@
+"""The op language users write in: functions over numbers, tensors and nodes.
+
+Simple primitives are used as they are (``bt.exp`` *is* the table's ``exp``).
+This module adds what takes keyword metadata (``axis``, ``shape``), normalised
+so that two equal calls make equal nodes, the composites built from
+primitives (``mean``), user-defined primitives (:func:`elementwise`,
+:func:`primitive`), and :class:`Operators`, the ``+ - * / ** @ [] .T < >``
+of every engine value.
+"""
+
+import numpy as np
+
+from . import primitives as P
+from .dispatch import Primitive, Traced, ndim_of, shape_of
+
+add, sub, mul, div, neg, power, matmul = P.add, P.sub, P.mul, P.div, P.neg, P.power, P.matmul
+exp, log, sin, cos, tanh, sigmoid = P.exp, P.log, P.sin, P.cos, P.tanh, P.sigmoid
+relu, sqrt, square, abs, sign, maximum = P.relu, P.sqrt, P.square, P.abs, P.sign, P.maximum
+less, less_equal, greater, greater_equal = P.less, P.less_equal, P.greater, P.greater_equal
+where = P.where
+
+
+def sum(x, axis=None, keepdims=False):
+    """Sum of ``x`` over ``axis`` (all axes by default)."""
+    return P.sum(x, axis=P.normalize_axis(axis, ndim_of(x)), keepdims=bool(keepdims))
+
+
+def mean(x, axis=None, keepdims=False):
+    """Mean of ``x`` over ``axis``: ``sum(x) / n``, a composite."""
+    axes = P.normalize_axis(axis, ndim_of(x))
+    shape = shape_of(x)
+    count = 1
+    for a in axes:
+        count *= shape[a]
+    return sum(x, axes, keepdims) / float(count)
+
+
+def max(x, axis=None, keepdims=False):
+    """Largest entry of ``x`` over ``axis``; its gradient goes to the arg max."""
+    return P.max(x, axis=P.normalize_axis(axis, ndim_of(x)), keepdims=bool(keepdims))
+
+
+def logsumexp(x, axis=None, keepdims=False):
+    """``log(sum(exp(x)))`` over ``axis``, stable for inputs of any magnitude."""
+    return P.logsumexp(x, axis=P.normalize_axis(axis, ndim_of(x)), keepdims=bool(keepdims))
+
+
+def _one_axis(x, axis):
+    (a,) = P.normalize_axis(axis, ndim_of(x))
+    return a
+
+
+def softmax(x, axis=-1):
+    """``exp(x) / sum(exp(x))`` along ``axis``."""
+    return P.softmax(x, axis=_one_axis(x, axis))
+
+
+def log_softmax(x, axis=-1):
+    """``x - logsumexp(x)`` along ``axis``."""
+    return P.log_softmax(x, axis=_one_axis(x, axis))
+
+
+def transpose(x, axes=None):
+    """Permute the axes of ``x`` (reverse them by default)."""
+    n = ndim_of(x)
+    axes = tuple(reversed(range(n))) if axes is None else tuple(int(a) % n for a in axes)
+    return P.transpose(x, axes=axes)
+
+
+def reshape(x, shape):
+    """``x`` with a new shape of the same size (one entry may be -1)."""
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    return P.reshape(x, shape=P.reshape_shape(shape_of(x), shape))
+
+
+def broadcast_to(x, shape):
+    """Copies of ``x`` filling ``shape`` (numpy broadcasting, made explicit)."""
+    return P.broadcast_to(x, shape=tuple(shape))
+
+
+def sum_to(x, shape):
+    """Sum ``x`` down to ``shape``: the transpose of :func:`broadcast_to`."""
+    return P.sum_to(x, shape=tuple(shape))
+
+
+def getitem(x, index):
+    """``x[index]`` for ints, slices, ``None``, ``...`` and integer arrays."""
+    return P.getitem(x, index=index)
+
+
+def stack(values):
+    """Stack equally shaped values along a new first axis.
+
+    On numbers this is ``np.stack``; on engine values it is a sum of
+    ``scatter_add`` placements, so it is differentiable like any composite.
+    """
+    values = list(values)
+    if not any(isinstance(v, Traced) for v in values):
+        return np.stack([np.asarray(v) for v in values])
+    shape = (len(values),) + shape_of(values[0])
+    total = None
+    for i, value in enumerate(values):
+        term = P.scatter_add(value, index=(i,), shape=shape)
+        total = term if total is None else total + term
+    return total
+
+
+class Operators:
+    """Python operators of engine values, each one call of the op language."""
+
+    __slots__ = ()
+    __array_ufunc__ = None  # numpy defers, so np.ones(3) * x calls x.__rmul__
+    __array_priority__ = 1000
+
+    def __add__(self, other):
+        return add(self, other)
+
+    def __radd__(self, other):
+        return add(other, self)
+
+    def __sub__(self, other):
+        return sub(self, other)
+
+    def __rsub__(self, other):
+        return sub(other, self)
+
+    def __mul__(self, other):
+        return mul(self, other)
+
+    def __rmul__(self, other):
+        return mul(other, self)
+
+    def __truediv__(self, other):
+        return div(self, other)
+
+    def __rtruediv__(self, other):
+        return div(other, self)
+
+    def __pow__(self, other):
+        return power(self, other)
+
+    def __rpow__(self, other):
+        return power(other, self)
+
+    def __matmul__(self, other):
+        return matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return matmul(other, self)
+
+    def __neg__(self):
+        return neg(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return abs(self)
+
+    def __lt__(self, other):
+        return less(self, other)
+
+    def __le__(self, other):
+        return less_equal(self, other)
+
+    def __gt__(self, other):
+        return greater(self, other)
+
+    def __ge__(self, other):
+        return greater_equal(self, other)
+
+    __eq__ = object.__eq__  # identity: engine values are dict keys
+    __hash__ = object.__hash__
+
+    def __getitem__(self, index):
+        return getitem(self, index)
+
+    @property
+    def T(self):
+        return transpose(self)
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    @property
+    def size(self):
+        n = 1
+        for d in self.shape:
+            n *= d
+        return n
+
+    def __len__(self):
+        if not self.shape:
+            raise TypeError("len() of a 0-d value")
+        return self.shape[0]
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+
+def elementwise(name, fun, derivative=None):
+    """A new elementwise primitive ``name(x) = fun(x)``.
+
+    Args:
+        name: the node's label in drawings and printouts (``"f"``, ``"f'"``).
+        fun: numpy forward, applied to arrays.
+        derivative: ``f'`` as an op-language callable (often another
+            :func:`elementwise`), so that its own derivative exists too.
+            ``None`` makes the op not differentiable (an error if asked).
+
+    Returns:
+        A :class:`Primitive`; VJP and JVP are both ``g * derivative(x)``.
+    """
+    if derivative is None:
+        rule = _not_differentiable(name)
+    else:
+
+        def rule(g, out, x):
+            return g * derivative(x)
+
+    doc = f"{name}(x), a user elementwise op; d/dx = {getattr(derivative, 'name', derivative)}(x)."
+    return Primitive(name, fun, P.same_shape, [rule], [rule], doc=doc)
+
+
+def primitive(name, forward, vjp, jvp=None, shape=None):
+    """A new primitive of any arity: the general form of :func:`elementwise`.
+
+    Args:
+        name: the label in drawings and printouts.
+        forward: numpy forward, ``forward(*arrays, **params)``.
+        vjp: a rule ``vjp(g, out, *inputs, **params)`` for one input, or a
+            sequence with one rule per input, in the op language.
+        jvp: the same for forward mode; if omitted, forward mode raises.
+        shape: shape rule ``shape(*input_shapes, **params)``; by default the
+            inputs' broadcast shape (right for elementwise ops).
+    """
+    vjps = list(vjp) if isinstance(vjp, (list, tuple)) else [vjp]
+    if jvp is None:
+        jvps = [_no_jvp(name)] * len(vjps)
+    else:
+        jvps = list(jvp) if isinstance(jvp, (list, tuple)) else [jvp]
+    return Primitive(name, forward, shape or P.broadcast_shapes, vjps, jvps)
+
+
+def _not_differentiable(name):
+    from .errors import BackpropError
+
+    def rule(*args, **params):
+        raise BackpropError(f"{name}: no derivative was given (pass derivative=... "
+                            "to bt.elementwise)")
+
+    return rule
+
+
+def _no_jvp(name):
+    from .errors import BackpropError
+
+    def rule(*args, **params):
+        raise BackpropError(f"{name}: no JVP rule was given, so forward mode cannot run "
+                            "through it (pass jvp=... to bt.primitive)")
+
+    return rule

@@ -1,0 +1,134 @@
+"""The two sweeps of automatic differentiation, shared by both engines.
+
+A graph is any set of objects with ``.prim`` (``None`` for a leaf),
+``.inputs`` (a tuple of such objects) and ``.params`` (a dict): tape tensors
+and symbolic nodes both qualify. The sweeps contain no calculus: they look
+up each primitive's rule in the table and feed it values chosen by ``view``:
+
+* ``view = lambda n: n.value``: the tape's first order, rules run on arrays;
+* ``view = lambda n: n``: rules run on tensors (recorded: higher order) or on
+  nodes (symbol-to-symbol: the derivative becomes part of the graph).
+
+Everything is iterative: graphs of 100,000 nodes are normal.
+"""
+
+from .dispatch import shape_of
+from .errors import RuleError, format_where
+
+
+def toposort(outputs, stop=()):
+    """Every node the ``outputs`` depend on, inputs before their users.
+
+    Iterative depth-first search with an explicit stack; nodes in ``stop``
+    are listed but not expanded (their inputs are outside the region).
+    """
+    stop_ids = {id(n) for n in stop}
+    order, seen = [], set()
+    for root in outputs:
+        if id(root) in seen:
+            continue
+        seen.add(id(root))
+        stack = [(root, iter(() if id(root) in stop_ids else root.inputs))]
+        while stack:
+            node, children = stack[-1]
+            for child in children:
+                if id(child) not in seen:
+                    seen.add(id(child))
+                    grand = () if id(child) in stop_ids else child.inputs
+                    stack.append((child, iter(grand)))
+                    break
+            else:
+                stack.pop()
+                order.append(node)
+    return order
+
+
+def depending_on(order, sources):
+    """The ids of the nodes in ``order`` (topological) that depend on a source."""
+    live = {id(s) for s in sources}
+    for node in order:
+        if id(node) not in live and any(id(i) in live for i in node.inputs):
+            live.add(id(node))
+    return live
+
+
+def reverse_pass(outputs, seeds, wrt, view, add=None):
+    """Cotangents of ``wrt`` given output cotangents ``seeds`` (reverse mode).
+
+    Walks the region between ``wrt`` and ``outputs`` from the outputs back,
+    calls each primitive's VJP rule as ``rule(g, out, *inputs, **params)``
+    and accumulates (never overwrites) the contributions per node in a dict
+    local to this pass. Returns one cotangent per ``wrt`` entry (``None``
+    where an output does not depend on it), the dict of all cotangents (by
+    ``id``) and the topological order walked.
+    """
+    add = add or _add
+    order = toposort(outputs, stop=wrt)
+    live = depending_on(order, wrt)
+    bars = {}
+    for out, seed in zip(outputs, seeds):
+        if id(out) in live:
+            bars[id(out)] = add(bars.get(id(out)), seed)
+    for node in reversed(order):
+        g = bars.get(id(node))
+        if g is None or node.prim is None or node.prim.boolean:
+            continue
+        inputs = node.inputs
+        views = None
+        for i, inp in enumerate(inputs):
+            rule = node.prim.vjp[i]
+            if rule is None or id(inp) not in live:
+                continue
+            if views is None:
+                views = [view(x) for x in inputs]
+            bar = rule(g, view(node), *views, **node.params)
+            check_rule_result(bar, inp, node, i, "VJP")
+            bars[id(inp)] = add(bars.get(id(inp)), bar)
+    return [bars.get(id(w)) for w in wrt], bars, order
+
+
+def forward_pass(outputs, sources, tangents, view, add=None):
+    """Tangents of ``outputs`` given tangents of ``sources`` (forward mode).
+
+    Walks the region from the sources forward in topological order and sums
+    each primitive's JVP contributions ``rule(t_i, out, *inputs, **params)``.
+    Returns one tangent per output (``None`` where it does not depend on a
+    source) and the dict of all tangents.
+    """
+    add = add or _add
+    order = toposort(outputs, stop=sources)
+    dots = {id(s): t for s, t in zip(sources, tangents)}
+    for node in order:
+        if id(node) in dots or node.prim is None or node.prim.boolean:
+            continue
+        inputs = node.inputs
+        views = None
+        dot = None
+        for i, inp in enumerate(inputs):
+            t = dots.get(id(inp))
+            rule = node.prim.jvp[i]
+            if t is None or rule is None:
+                continue
+            if views is None:
+                views = [view(x) for x in inputs]
+            contrib = rule(t, view(node), *views, **node.params)
+            check_rule_result(contrib, node, node, i, "JVP")
+            dot = add(dot, contrib)
+        if dot is not None:
+            dots[id(node)] = dot
+    return [dots.get(id(o)) for o in outputs], dots
+
+
+def _add(total, term):
+    return term if total is None else total + term
+
+
+def check_rule_result(result, target, node, position, kind):
+    """A rule's result must have ``target``'s shape, or the rule is wrong *here*."""
+    if shape_of(result) != shape_of(target):
+        raise RuleError(
+            f"the {kind} rule of {node.prim.name!r} for input {position} returned shape "
+            f"{shape_of(result)}, expected {shape_of(target)} (inputs: "
+            f"{', '.join(str(shape_of(x)) for x in node.inputs)})\n"
+            f"  node made at {format_where(getattr(node, 'where', None))}"
+        )

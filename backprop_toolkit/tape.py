@@ -1,0 +1,205 @@
+"""The tape engine: symbol-to-number differentiation (Torch, PyTorch, Caffe).
+
+Every op on a :class:`Tensor` runs at once on numbers and, when an input
+requires a gradient, records itself: the tensor remembers the primitive, its
+inputs and its parameters. The record *is* the tape. ``y.backward()`` walks
+it from ``y`` back to the leaves in reverse topological order, calling each
+primitive's VJP rule from the table:
+
+* on plain arrays for a first derivative (fast: no wrapping per op);
+* on tensors with ``create_graph=True``, so the backward pass is itself
+  recorded and can be differentiated again (grad of grad of grad).
+
+Forward mode walks the same record forward with the JVP rules.
+Python control flow on values works, because every step sees numbers.
+"""
+
+import numpy as np
+
+from .dispatch import Traced, dtype_of
+from .errors import BackpropError, DTypeError, ShapeError, format_where, user_frame
+from .ops import Operators
+from .passes import forward_pass, reverse_pass, toposort
+
+
+def as_float_array(value, what="value"):
+    """``value`` as a numpy array fit for differentiation.
+
+    Integers and Python bools are promoted to float64 (a derivative is real);
+    complex and object arrays are refused with a :class:`DTypeError`.
+    """
+    array = np.asarray(value)
+    kind = array.dtype.kind
+    if kind == "f":
+        return array
+    if kind in "iub":
+        return array.astype(np.float64)
+    raise DTypeError(f"{what}: cannot differentiate with respect to dtype {array.dtype} "
+                     "(use real floating-point numbers)")
+
+
+class Tensor(Traced, Operators):
+    """A value on the tape.
+
+    Attributes:
+        value: the numpy value.
+        grad: after ``backward()``, d(output)/d(this tensor) as a numpy array
+            (``None`` before: absent, not zero).
+        requires_grad: whether gradients flow to this tensor.
+        prim, inputs, params: how it was computed (``prim`` is ``None`` for a leaf).
+        name: an optional label for drawings.
+        where: ``(file, line)`` of the user code that made it.
+    """
+
+    __slots__ = ("value", "prim", "inputs", "params", "requires_grad", "grad", "name",
+                 "where", "backward_ran")
+    engine = "tape"
+
+    def __init__(self, value, requires_grad=False, name=None, *, prim=None, inputs=(),
+                 params=None, where=None):
+        if prim is None:
+            value = as_float_array(value, name or "Tensor") if requires_grad else np.asarray(value)
+        self.value = value
+        self.requires_grad = requires_grad
+        self.name = name
+        self.prim = prim
+        self.inputs = inputs
+        self.params = params if params is not None else {}
+        self.where = where if where is not None or prim is not None else user_frame()
+        self.grad = None
+        self.backward_ran = False
+
+    @classmethod
+    def apply(cls, prim, args, params):
+        """Run ``prim`` on the numbers now; record it if a gradient will flow through."""
+        values = [a.value if isinstance(a, Tensor) else a for a in args]
+        where = user_frame()
+        out = prim.run(values, params, where)
+        if prim.boolean or not any(isinstance(a, Tensor) and a.requires_grad for a in args):
+            return Tensor(out, where=where)
+        inputs = tuple(a if isinstance(a, Tensor) else Tensor(a, where=where) for a in args)
+        return Tensor(out, True, prim=prim, inputs=inputs, params=params, where=where)
+
+    # -- what a tensor looks like ------------------------------------------
+    @property
+    def shape(self):
+        return np.shape(self.value)
+
+    @property
+    def dtype(self):
+        return dtype_of(self.value)
+
+    @property
+    def is_leaf(self):
+        return self.prim is None
+
+    def numpy(self):
+        """The value as a numpy array (a copy: the tape keeps its own)."""
+        return np.array(self.value)
+
+    def item(self):
+        return np.asarray(self.value).item()
+
+    def __float__(self):
+        return float(self.value)
+
+    def __bool__(self):
+        return bool(self.value)
+
+    def __repr__(self):
+        label = f"{self.name}=" if self.name else ""
+        origin = "leaf" if self.prim is None else self.prim.name
+        grad = "" if self.grad is None else f", grad={np.array2string(np.asarray(self.grad))}"
+        return f"Tensor({label}{np.array2string(np.asarray(self.value))}, {origin}{grad})"
+
+    # -- reverse mode --------------------------------------------------------
+    def backward(self, seed=None):
+        """Backpropagate from this tensor; every tensor on the way gets ``.grad``.
+
+        Args:
+            seed: d(loss)/d(self), this tensor's shape; 1 for a scalar.
+
+        Gradients *accumulate* into ``.grad`` (as in PyTorch): a second loss
+        adds to the first; call :meth:`zero_grad` on the leaves between steps.
+        Calling ``backward()`` twice on the same tensor raises, since it would
+        count every gradient twice.
+        """
+        if not self.requires_grad:
+            raise BackpropError("backward(): this tensor does not depend on any tensor with "
+                                "requires_grad=True, so there is nothing to differentiate\n"
+                                f"  tensor made at {format_where(self.where)}")
+        if self.backward_ran:
+            raise BackpropError("backward() already ran from this tensor; running it again would "
+                                "add every gradient a second time. Recompute the output, or "
+                                "call .zero_grad() on the leaves first and use a new output")
+        seed = default_seed(self) if seed is None else check_seed(self, seed)
+        leaves = [n for n in toposort([self]) if n.prim is None and n.requires_grad]
+        _, bars, order = reverse_pass([self], [seed], leaves, value_of)
+        for node in order:
+            bar = bars.get(id(node))
+            if bar is not None:
+                node.grad = bar if node.grad is None else node.grad + bar
+        self.backward_ran = True
+
+    def zero_grad(self):
+        """Forget the accumulated gradient (``grad`` back to ``None``)."""
+        self.grad = None
+
+
+def value_of(tensor):
+    """The view of a tensor that first-order rules are fed: its numpy value."""
+    return tensor.value
+
+
+def same_tensor(tensor):
+    """The view for higher order: the tensor itself, so the rules are recorded."""
+    return tensor
+
+
+def default_seed(y):
+    """d y / d y = 1 for a scalar ``y``; a non-scalar needs an explicit seed."""
+    if np.shape(y.value) != ():
+        raise ShapeError(f"backward(): the output has shape {np.shape(y.value)}, not a scalar; "
+                         "pass a seed of that shape, y.backward(seed)\n"
+                         f"  output made at {format_where(y.where)}")
+    return np.ones_like(y.value)
+
+
+def check_seed(y, seed):
+    seed = np.asarray(seed.value if isinstance(seed, Tensor) else seed, dtype=y.dtype)
+    if seed.shape != np.shape(y.value):
+        raise ShapeError(f"backward(seed): seed shape {seed.shape} differs from the output's "
+                         f"shape {np.shape(y.value)}")
+    return seed
+
+
+def grad(outputs, inputs, seeds, create_graph=False):
+    """Cotangents of ``inputs`` for output cotangents ``seeds`` (functional reverse mode).
+
+    With ``create_graph`` the rules run on tensors, so the results are
+    tensors with their own history (differentiable again); otherwise numpy.
+    Inputs the outputs do not depend on get zeros.
+    """
+    view = same_tensor if create_graph else value_of
+    seeds = [as_seed(s, create_graph) for s in seeds]
+    bars, _, _ = reverse_pass(outputs, seeds, inputs, view)
+    return [zeros_for(x, create_graph) if b is None else b for x, b in zip(inputs, bars)]
+
+
+def jvp(outputs, inputs, tangents, create_graph=False):
+    """Tangents of ``outputs`` for input ``tangents`` (forward mode over the record)."""
+    view = same_tensor if create_graph else value_of
+    tangents = [as_seed(t, create_graph) for t in tangents]
+    dots, _ = forward_pass(outputs, inputs, tangents, view)
+    return [zeros_for(y, create_graph) if d is None else d for y, d in zip(outputs, dots)]
+
+
+def as_seed(seed, create_graph):
+    if create_graph:
+        return seed if isinstance(seed, Tensor) else Tensor(seed)
+    return seed.value if isinstance(seed, Tensor) else np.asarray(seed)
+
+
+def zeros_for(x, create_graph):
+    zeros = np.zeros(np.shape(x.value), dtype=x.dtype)
+    return Tensor(zeros) if create_graph else zeros
