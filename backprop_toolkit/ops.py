@@ -12,6 +12,7 @@ import numpy as np
 
 from . import primitives as P
 from .dispatch import Primitive, Traced, ndim_of, shape_of
+from .errors import BackpropError
 
 add, sub, mul, div, neg, power, matmul = P.add, P.sub, P.mul, P.div, P.neg, P.power, P.matmul
 exp, log, sin, cos, tanh, sigmoid = P.exp, P.log, P.sin, P.cos, P.tanh, P.sigmoid
@@ -244,8 +245,6 @@ def primitive(name, forward, vjp, jvp=None, shape=None):
 
 
 def _not_differentiable(name):
-    from .errors import BackpropError
-
     def rule(*args, **params):
         raise BackpropError(f"{name}: no derivative was given (pass derivative=... "
                             "to bt.elementwise)")
@@ -254,8 +253,6 @@ def _not_differentiable(name):
 
 
 def _no_jvp(name):
-    from .errors import BackpropError
-
     def rule(*args, **params):
         raise BackpropError(f"{name}: no JVP rule was given, so forward mode cannot run "
                             "through it (pass jvp=... to bt.primitive)")

@@ -120,6 +120,12 @@ def index_shape(s, index):
     return np.broadcast_to(np.int8(0), s)[index].shape
 
 
+SHAPE_HELPERS = ("same_shape", "broadcast_shapes", "normalize_axis", "reduced_shape",
+                 "reduce_shape_rule", "sum_to_axes", "matmul_shape", "reshape_shape",
+                 "broadcast_to_shape", "index_shape")
+"""Helpers that compute shapes (tuples), not values: rules may call them."""
+
+
 # --------------------------------------------------------------------------
 # Rule helpers, written in the op language (no numpy math).
 # --------------------------------------------------------------------------

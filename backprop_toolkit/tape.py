@@ -57,8 +57,10 @@ class Tensor(Traced, Operators):
 
     def __init__(self, value, requires_grad=False, name=None, *, prim=None, inputs=(),
                  params=None, where=None):
-        if prim is None:
-            value = as_float_array(value, name or "Tensor") if requires_grad else np.asarray(value)
+        if prim is None and requires_grad:
+            value = as_float_array(value, name or "Tensor")
+        elif prim is None and not isinstance(value, (int, float)):
+            value = np.asarray(value)  # Python scalars stay "weak": 2.0 * float32 is float32
         self.value = value
         self.requires_grad = requires_grad
         self.name = name

@@ -1,0 +1,159 @@
+"""Checking derivatives against central differences.
+
+* :func:`numerical_grad`: ``(f(x + eps e_i) - f(x - eps e_i)) / (2 eps)`` per entry;
+* :func:`check_grad`: an engine's gradient against it, with a message that
+  names the largest error and where it is;
+* :func:`check_primitive`: one primitive, checked the way a new table entry
+  (or a student's rule) must be: reverse and forward mode, first and second
+  order, on a given engine.
+"""
+
+import numpy as np
+
+from . import api
+from .ops import sum as op_sum
+
+
+def _as_float(x):
+    array = np.array(x, dtype=np.result_type(np.asarray(x).dtype, np.float64))
+    return array
+
+
+def numerical_grad(fun, *args, argnums=0, eps=1e-6):
+    """Gradient of a scalar ``fun`` by central differences, one entry at a time.
+
+    Error is O(eps^2) for smooth ``fun``; the arguments are evaluated in
+    float64. Returns the argument's shape (a tuple for a tuple ``argnums``).
+    """
+    nums, many = api.normalize_argnums(argnums, len(args), fun)
+    grads = tuple(_central(fun, args, n, eps) for n in nums)
+    return grads if many else grads[0]
+
+
+def numerical_jacobian(fun, *args, argnum=0, eps=1e-6):
+    """Jacobian ``out.shape + arg.shape`` of any ``fun`` by central differences."""
+    return _central(fun, args, argnum, eps, scalar=False)
+
+
+def _central(fun, args, n, eps, scalar=True):
+    x = _as_float(args[n])
+    columns = []
+    for k in range(x.size):
+        values = []
+        for step in (eps, -eps):
+            shifted = x.copy()
+            shifted.reshape(-1)[k] += step
+            full = list(args)
+            full[n] = shifted if shifted.ndim else shifted[()]
+            values.append(np.asarray(fun(*full), dtype=np.float64))
+        if scalar and values[0].shape != ():
+            raise ValueError(f"numerical_grad: fun returned shape {values[0].shape}, not a "
+                             "scalar (use numerical_jacobian)")
+        columns.append((values[0] - values[1]) / (2 * eps))
+    out_shape = columns[0].shape if columns else ()
+    jac = np.stack(columns, axis=-1) if columns else np.zeros(out_shape + (0,))
+    return jac.reshape(out_shape + x.shape)
+
+
+def assert_close(actual, expected, rtol, atol, what):
+    """Raise an ``AssertionError`` naming the worst entry of ``actual`` vs ``expected``."""
+    actual = np.asarray(actual, dtype=np.float64)
+    expected = np.asarray(expected, dtype=np.float64)
+    if actual.shape != expected.shape:
+        raise AssertionError(f"{what}: shape {actual.shape}, expected {expected.shape}")
+    if actual.size == 0:
+        return
+    err = np.abs(actual - expected)
+    bad = err - (atol + rtol * np.abs(expected))
+    if np.all(bad <= 0) and np.all(np.isfinite(actual) == np.isfinite(expected)):
+        return
+    k = np.unravel_index(int(np.nanargmax(np.where(np.isnan(bad), np.inf, bad))), actual.shape)
+    where = f"[{', '.join(map(str, k))}]" if actual.ndim else ""
+    raise AssertionError(
+        f"{what}{where}: got {actual[k]:.8g}, expected {expected[k]:.8g} "
+        f"(abs error {err[k]:.3g}, allowed {atol + rtol * abs(expected[k]):.3g}; "
+        f"{int(np.sum(bad > 0))} of {actual.size} entries off)")
+
+
+def check_grad(fun, *args, argnums=0, engine="tape", rtol=1e-5, atol=1e-7, eps=1e-6):
+    """Check ``bt.grad(fun, argnums, engine=engine)`` against central differences.
+
+    Raises:
+        AssertionError: naming the argument, the entry with the largest error,
+            both values and the tolerance.
+    """
+    nums, many = api.normalize_argnums(argnums, len(args), fun)
+    names = api.arg_names(fun, len(args))
+    got = api.grad(fun, nums, engine=engine)(*args)
+    for n, g in zip(nums, got):
+        expected = _central(fun, args, n, eps)
+        assert_close(g, expected, rtol, atol,
+                     f"check_grad ({engine}): d{api._name(fun)}/d{names[n]}")
+
+
+def check_primitive(prim, args, params=None, engine="tape", rtol=1e-5, atol=1e-6, seed=0):
+    """Check every derivative rule of ``prim`` at ``args`` on one engine.
+
+    Four checks, each against central differences of the level below:
+
+    1. reverse mode: ``vjp(u)`` for a random cotangent ``u``;
+    2. forward mode: ``jvp(v)`` for random tangents ``v``;
+    3. second order, reverse over reverse: the gradient of ``<w, vjp(u)>``;
+    4. second order, forward over reverse: ``jvp`` of ``<w, vjp(u)>``.
+
+    Only inputs with a rule (not ``None``) are perturbed. Raises an
+    ``AssertionError`` that names the check, the input and the entry.
+    """
+    params = params or {}
+    rng = np.random.default_rng(seed)
+    diff = [i for i, rule in enumerate(prim.vjp) if rule is not None]
+    if prim.boolean or not diff:
+        return
+
+    def fun(*xs):
+        full = list(args)
+        for i, x in zip(diff, xs):
+            full[i] = x
+        return prim(*full, **params)
+
+    primals = [_as_float(args[i]) for i in diff]
+    out = np.asarray(prim(*args, **params))
+    u = rng.standard_normal(out.shape)
+    label = f"{prim.name} ({engine})"
+
+    # 1. reverse mode, against the numerical Jacobian contracted with u
+    _, vjp_fn = api.vjp(fun, *primals, engine=engine)
+    for k, (i, bar) in enumerate(zip(diff, vjp_fn(u))):
+        expected = numerical_grad(lambda *xs: np.sum(u * np.asarray(fun(*xs))), *primals,
+                                  argnums=k)
+        assert_close(bar, expected, rtol, atol, f"{label}: VJP for input {i}")
+
+    # 2. forward mode, against a central difference along v
+    vs = [rng.standard_normal(p.shape) for p in primals]
+    _, dot = api.jvp(fun, primals, vs, engine=engine)
+    eps = 1e-6
+    plus = np.asarray(fun(*[p + eps * v for p, v in zip(primals, vs)]))
+    minus = np.asarray(fun(*[p - eps * v for p, v in zip(primals, vs)]))
+    assert_close(dot, (plus - minus) / (2 * eps), rtol, atol, f"{label}: JVP")
+
+    # 3 and 4. second order: differentiate the scalar <w, vjp(u)> once more
+    ws = [rng.standard_normal(p.shape) for p in primals]
+
+    def pulled(*xs):
+        _, inner = api.vjp(fun, *xs, engine=engine)
+        bars = inner(u)
+        total = 0.0
+        for w, bar in zip(ws, bars):
+            total = total + op_sum(w * bar)
+        return total
+
+    numeric = numerical_grad(pulled, *primals, argnums=tuple(range(len(primals))))
+    reverse = api.grad(pulled, tuple(range(len(primals))), engine=engine)(*primals)
+    for k, i in enumerate(diff):
+        assert_close(reverse[k], numeric[k], 10 * rtol, 10 * atol,
+                     f"{label}: second order (reverse over reverse) for input {i}")
+    _, dot2 = api.jvp(pulled, primals, vs, engine=engine)
+    expected2 = sum(float(np.sum(n * v)) for n, v in zip(numeric, vs))
+    assert_close(dot2, expected2, 10 * rtol, 10 * atol,
+                 f"{label}: second order (forward over reverse)")
+

@@ -1,0 +1,1 @@
+"""Drawings and slide figures (the top layer: it may use everything below)."""

@@ -1,0 +1,81 @@
+"""Misuse gives a BackpropError naming the op, the shapes and the user's line."""
+
+import numpy as np
+import pytest
+
+import backprop_toolkit as bt
+from backprop_toolkit import tape
+from backprop_toolkit.dispatch import Primitive
+
+
+def test_shape_mismatch_names_op_shapes_and_line():
+    a = tape.Tensor(np.ones(3), requires_grad=True)
+    b = tape.Tensor(np.ones(4), requires_grad=True)
+    with pytest.raises(bt.ShapeError) as info:
+        a + b  # the failing line
+    message = str(info.value)
+    assert "add" in message and "(3,)" in message and "(4,)" in message
+    assert "test_errors.py" in message and "a + b  # the failing line" in message
+    assert isinstance(info.value, ValueError)
+
+
+def test_matmul_mismatch_on_numbers_too():
+    with pytest.raises(bt.ShapeError, match=r"matmul.*\(2, 3\), \(2, 3\)"):
+        bt.matmul(np.ones((2, 3)), np.ones((2, 3)))
+
+
+def test_grad_of_non_scalar_output(engine):
+    with pytest.raises(bt.ShapeError, match=r"returned shape \(3,\).*scalar"):
+        bt.grad(lambda x: x * 2.0, engine=engine)(np.ones(3))
+
+
+def test_bad_argnums(engine):
+    f = lambda x, y: x * y
+    with pytest.raises(bt.BackpropError, match="argnums=2.*2 positional"):
+        bt.grad(f, 2, engine=engine)(1.0, 2.0)
+    with pytest.raises(bt.BackpropError, match="same argument twice"):
+        bt.grad(f, (0, -2), engine=engine)(1.0, 2.0)
+    with pytest.raises(bt.BackpropError, match="int or a tuple"):
+        bt.grad(f, "x", engine=engine)(1.0, 2.0)
+
+
+def test_unknown_engine():
+    with pytest.raises(bt.BackpropError, match="choose one of"):
+        bt.grad(lambda x: x, engine="theano")(1.0)
+
+
+def test_unknown_jacobian_mode():
+    with pytest.raises(bt.BackpropError, match="mode='sideways'"):
+        bt.jacobian(lambda x: x, mode="sideways")(1.0)
+
+
+def test_complex_argument(engine):
+    with pytest.raises(bt.DTypeError):
+        bt.grad(lambda x: x * x, engine=engine)(1j)
+
+
+def test_jvp_tangent_shape_mismatch(engine):
+    with pytest.raises(bt.ShapeError, match="tangent shape"):
+        bt.jvp(lambda x: x, (np.ones(3),), (np.ones(2),), engine=engine)
+
+
+def test_wrong_rule_fails_at_its_primitive(engine):
+    """A rule returning the wrong shape is reported at that primitive, not later."""
+    bad = Primitive("bad_sum", lambda x: np.sum(x), lambda s: (),
+                    vjp=[lambda g, out, x: g * 2.0],          # forgot to broadcast
+                    jvp=[lambda t, out, x: bt.sum(t)])
+    with pytest.raises(bt.RuleError, match=r"VJP rule of 'bad_sum'.*shape \(\), expected \(3,\)"):
+        bt.grad(lambda x: bad(x), engine=engine)(np.ones(3))
+
+
+def test_missing_derivative_is_a_clear_error():
+    f = bt.elementwise("f", np.tanh)        # no derivative given
+    assert f(0.0) == 0.0                    # the forward works
+    with pytest.raises(bt.BackpropError, match="f: no derivative"):
+        bt.grad(f)(0.5)
+
+
+def test_errors_are_backprop_errors():
+    for cls in (bt.ShapeError, bt.DTypeError, bt.EngineMixError, bt.RuleError,
+                bt.ControlFlowError):
+        assert issubclass(cls, bt.BackpropError)
