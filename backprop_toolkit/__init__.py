@@ -6,7 +6,7 @@
 See ``API.md`` for the contract; ``bt.grad(f)(x)`` is the place to start.
 """
 
-from . import tape
+from . import symbolic, tape
 from .checking import check_grad, check_primitive, numerical_grad, numerical_jacobian
 from .api import ENGINES, grad, hessian, jacobian, jvp, value_and_grad, vjp
 from .errors import BackpropError, ControlFlowError, DTypeError, EngineMixError, RuleError, ShapeError

@@ -11,6 +11,7 @@
 import numpy as np
 
 from . import api
+from .engines import fun_name
 from .ops import sum as op_sum
 
 
@@ -88,7 +89,7 @@ def check_grad(fun, *args, argnums=0, engine="tape", rtol=1e-5, atol=1e-7, eps=1
     for n, g in zip(nums, got):
         expected = _central(fun, args, n, eps)
         assert_close(g, expected, rtol, atol,
-                     f"check_grad ({engine}): d{api._name(fun)}/d{names[n]}")
+                     f"check_grad ({engine}): d{fun_name(fun)}/d{names[n]}")
 
 
 def check_primitive(prim, args, params=None, engine="tape", rtol=1e-5, atol=1e-6, seed=0):

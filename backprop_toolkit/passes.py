@@ -16,11 +16,16 @@ from .dispatch import shape_of
 from .errors import RuleError, format_where
 
 
-def toposort(outputs, stop=()):
+def inputs_of(node):
+    return node.inputs
+
+
+def toposort(outputs, stop=(), neighbours=inputs_of):
     """Every node the ``outputs`` depend on, inputs before their users.
 
     Iterative depth-first search with an explicit stack; nodes in ``stop``
     are listed but not expanded (their inputs are outside the region).
+    ``neighbours(node)`` gives the nodes to visit first (its inputs).
     """
     stop_ids = {id(n) for n in stop}
     order, seen = [], set()
@@ -28,13 +33,13 @@ def toposort(outputs, stop=()):
         if id(root) in seen:
             continue
         seen.add(id(root))
-        stack = [(root, iter(() if id(root) in stop_ids else root.inputs))]
+        stack = [(root, iter(() if id(root) in stop_ids else neighbours(root)))]
         while stack:
             node, children = stack[-1]
             for child in children:
                 if id(child) not in seen:
                     seen.add(id(child))
-                    grand = () if id(child) in stop_ids else child.inputs
+                    grand = () if id(child) in stop_ids else neighbours(child)
                     stack.append((child, iter(grand)))
                     break
             else:

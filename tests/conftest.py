@@ -6,10 +6,7 @@ import pytest
 import backprop_toolkit as bt
 
 
-SYMBOLIC_PENDING = pytest.mark.skip(reason="the symbolic engine lands with issue 3")
-
-
-@pytest.fixture(params=["tape", pytest.param("symbolic", marks=SYMBOLIC_PENDING)])
+@pytest.fixture(params=bt.ENGINES)
 def engine(request):
     """Each engine in turn: "tape" (symbol-to-number), "symbolic" (symbol-to-symbol)."""
     return request.param

@@ -1,6 +1,7 @@
 """The layers import one way only (DESIGN.md):
 
-errors -> dispatch -> primitives -> ops -> passes -> {tape, symbolic} -> api -> checking -> viz
+errors -> dispatch -> primitives -> ops -> passes -> {tape, symbolic} -> engines -> api
+-> checking -> viz
 """
 
 import ast
@@ -9,7 +10,7 @@ import pathlib
 import pytest
 
 PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "backprop_toolkit"
-LAYERS = ["errors", "dispatch", "primitives", "ops", "passes", "tape", "symbolic", "api",
+LAYERS = ["errors", "dispatch", "primitives", "ops", "passes", "tape", "symbolic", "engines", "api",
           "checking", "viz"]
 SAME_LEVEL = {"tape": "engines", "symbolic": "engines"}
 

@@ -1,0 +1,127 @@
+"""The generic graph evaluator, and the compiled form of a graph.
+
+A graph is compiled into a flat *schedule*: a list of steps over numbered
+slots (``slot[5] = mul(slot[2], slot[3])``), with each intermediate freed
+after its last use. :func:`evaluate` is a one-off compile-and-run; a
+:class:`Program` from :func:`compile` runs the same schedule again and again
+for any inputs. No source code is generated: no user string ever becomes code.
+"""
+
+import numpy as np
+
+from ..errors import BackpropError, ShapeError, format_where
+from ..passes import toposort
+from .graph import Node
+
+
+class Program:
+    """A compiled graph: ``program(*input_values) -> list of output values``.
+
+    Attributes:
+        inputs, outputs: the nodes, in call and return order.
+        steps: ``(prim, where, arg_slots, params, out_slot, free_slots)`` in order.
+    """
+
+    def __init__(self, outputs, inputs):
+        self.outputs, self.inputs = list(outputs), list(inputs)
+        order = toposort(self.outputs, stop=self.inputs)
+        seen = {id(n) for n in order}
+        order = [n for n in self.inputs if id(n) not in seen] + order  # unused inputs too
+        slot = {id(n): k for k, n in enumerate(order)}
+        missing = [n for n in order if n.op == "var" and id(n) not in {id(i) for i in inputs}]
+        if missing:
+            raise BackpropError("sym.compile: the outputs need values for "
+                                + ", ".join(f"var {n.name!r}" for n in missing)
+                                + ", which are not among the inputs")
+        self.initial = [n.value if n.op == "const" else None for n in order]
+        self.input_slots = [slot[id(n)] for n in self.inputs]
+        self.output_slots = [slot[id(n)] for n in self.outputs]
+        self.steps = self._schedule(order, slot)
+
+    def _schedule(self, order, slot):
+        computed = [n for n in order if n.prim is not None and id(n) not in
+                    {id(i) for i in self.inputs}]
+        last_use = {}
+        for k, n in enumerate(computed):
+            for i in n.inputs:
+                last_use[slot[id(i)]] = k
+        keep = set(self.output_slots) | {slot[id(n)] for n in order if n.op == "const"}
+        frees = [[] for _ in computed]
+        for s, k in last_use.items():
+            if s not in keep:
+                frees[k].append(s)
+        return [(n.prim, n.where, tuple(slot[id(i)] for i in n.inputs), n.params,
+                 slot[id(n)], tuple(frees[k])) for k, n in enumerate(computed)]
+
+    def __call__(self, *values):
+        if len(values) != len(self.inputs):
+            raise BackpropError(f"compiled graph: {len(self.inputs)} inputs expected, "
+                                f"got {len(values)}")
+        slots = list(self.initial)
+        for s, node, value in zip(self.input_slots, self.inputs, values):
+            slots[s] = check_feed(node, value)
+        for prim, where, args, params, out, frees in self.steps:
+            slots[out] = prim.run([slots[a] for a in args], params, where)
+            for f in frees:
+                slots[f] = None
+        return [as_numpy(slots[s]) for s in self.output_slots]
+
+    def __len__(self):
+        return len(self.steps)
+
+
+def as_numpy(value):
+    return np.float64(value) if isinstance(value, float) else value
+
+
+def check_feed(node, value):
+    """A fed value must have its var's declared shape; arrays keep their dtype."""
+    if node.op != "var":
+        return value
+    shape = np.shape(value)
+    if shape != node.shape:
+        raise ShapeError(f"var {node.name!r} was declared with shape {node.shape} but fed a "
+                         f"value of shape {shape}\n  var made at {format_where(node.where)}")
+    return value
+
+
+def compile(outputs, inputs):
+    """Compile ``outputs`` (a node or a list) as a function of ``inputs`` (nodes).
+
+    The callable takes the input values positionally and returns a value (or a
+    list, matching ``outputs``).
+    """
+    single = isinstance(outputs, Node)
+    inputs = [inputs] if isinstance(inputs, Node) else list(inputs)
+    program = Program([outputs] if single else outputs, inputs)
+    if not single:
+        return program
+
+    def run(*values):
+        return program(*values)[0]
+
+    run.program = program
+    return run
+
+
+def evaluate(outputs, feed):
+    """Values of ``outputs`` (a node or a list) for the inputs in ``feed``.
+
+    ``feed`` maps var nodes, or their names, to values. A var the outputs
+    need and the feed lacks is an error that names it.
+    """
+    single = isinstance(outputs, Node)
+    outs = [outputs] if single else list(outputs)
+    needed = [n for n in toposort(outs) if n.op == "var"]
+    values = [feed_value(feed, v) for v in needed]
+    results = Program(outs, needed)(*values)
+    return results[0] if single else results
+
+
+def feed_value(feed, var):
+    if var in feed:
+        return feed[var]
+    if var.name in feed:
+        return feed[var.name]
+    raise BackpropError(f"sym.evaluate: no value for var {var.name!r} (shape {var.shape}); "
+                        "add it to the feed, keyed by the node or its name")

@@ -1,0 +1,103 @@
+"""Symbol-to-symbol differentiation: the derivative as new nodes of the same graph.
+
+This is Goodfellow et al.'s algorithm (section 6.5.5): start from
+``dz/dz = 1`` and, walking the graph backwards, add for every node ``v`` a node
+``dz/dv = sum_i (dz/dv_i) (dv_i/dv)`` over its consumers ``v_i``. It is the
+same sweep as the tape's (:func:`~backprop_toolkit.passes.reverse_pass`), fed
+nodes instead of numbers, so every rule of the table builds nodes. No value
+is ever looked at; the result is a graph that a generic evaluator computes
+for any inputs, and that :func:`grad` can differentiate again.
+"""
+
+import numpy as np
+
+from ..errors import BackpropError, ShapeError, format_where
+from ..passes import forward_pass, reverse_pass
+from .graph import Derivation, Node, constant
+from .printing import label
+
+
+def _identity(node):
+    return node
+
+
+def _as_list(xs):
+    if isinstance(xs, Node):
+        return [xs], True
+    xs = list(xs)
+    for x in xs:
+        if not isinstance(x, Node):
+            raise BackpropError(f"sym.grad: differentiate with respect to nodes, got {x!r}")
+    return xs, False
+
+
+def grad(y, xs, seed=None):
+    """Nodes for dy/dx, one per node of ``xs`` (a node or a list, matched).
+
+    Args:
+        y: the output node; a scalar unless ``seed`` is given.
+        xs: the node(s) to differentiate with respect to.
+        seed: optional node (or value) for dL/dy, of ``y``'s shape: then the
+            results are the vector-Jacobian products ``seed^T dy/dx``.
+
+    Returns:
+        Derivative nodes, named ``dy/dx``; the constant 0 where ``y`` does
+        not depend on ``x``. Nothing is simplified: see ``sym.simplify``.
+    """
+    xs, single = _as_list(xs)
+    if not isinstance(y, Node):
+        raise BackpropError(f"sym.grad: the output must be a node, got {type(y).__name__}")
+    with Derivation(y):
+        if seed is None:
+            if y.shape != ():
+                raise ShapeError(f"sym.grad: the output has shape {y.shape}, not a scalar; "
+                                 "pass seed= (a node of that shape) or reduce it first\n"
+                                 f"  output made at {format_where(y.where)}")
+            seed = constant(np.ones((), dtype=y.dtype)).named(f"d{label(y)}/d{label(y)}")
+        elif not isinstance(seed, Node):
+            seed = constant(np.asarray(seed, dtype=y.dtype))
+        if seed.shape != y.shape:
+            raise ShapeError(f"sym.grad: seed shape {seed.shape} differs from the output's "
+                             f"shape {y.shape}")
+        bars, all_bars, order = reverse_pass([y], [seed], xs, _identity)
+        _name_derivatives(order, all_bars, y)
+        results = [b if b is not None else _zeros(x, y) for x, b in zip(xs, bars)]
+    return results[0] if single else results
+
+
+def jvp(ys, xs, tangents):
+    """Tangent nodes of ``ys`` (forward mode) for tangent nodes of ``xs``.
+
+    Each node of the forward graph gets a tangent node ``sum_i dv/dv_i * t_i``
+    built with the table's JVP rules, in topological order.
+    """
+    ys, single_y = _as_list(ys)
+    xs, _ = _as_list(xs)
+    tangents = [t if isinstance(t, Node) else constant(t) for t in tangents]
+    for x, t in zip(xs, tangents):
+        if x.shape != t.shape:
+            raise ShapeError(f"sym.jvp: tangent shape {t.shape} differs from {label(x)}'s "
+                             f"shape {x.shape}")
+    with Derivation(ys[0]):
+        dots, _ = forward_pass(ys, xs, tangents, _identity)
+        results = [d if d is not None else _zeros(y, ys[0]) for y, d in zip(ys, dots)]
+    return results[0] if single_y else results
+
+
+def _zeros(x, y):
+    return constant(np.zeros(x.shape, dtype=x.dtype)).named(f"d{label(y)}/d{label(x)}")
+
+
+def _name_derivatives(order, bars, y):
+    """Name each node's cotangent ``dy/dv``, nearest the output first.
+
+    Only nodes this very pass made (``of is y``) and left unnamed are named:
+    no one else has seen them yet, so this is not a change anyone can
+    observe, and it is the one place a node's name is set after creation. A
+    cotangent that is shared (``add`` passes it on unchanged) keeps the name
+    it got first.
+    """
+    for node in reversed(order):
+        bar = bars.get(id(node))
+        if isinstance(bar, Node) and bar.of is y and bar.name is None:
+            bar.name = f"d{label(y)}/d{label(node)}"

@@ -1,0 +1,157 @@
+"""Symbolic graphs: immutable nodes, placeholders, constants, and the node listing.
+
+A :class:`Node` holds no value: it says which primitive combines which input
+nodes (with which parameters), and its shape and dtype, which the table's
+shape rules give without computing anything. Calling any op of the op
+language on a node builds a new node; nothing runs until a generic evaluator
+is given numbers (:mod:`.evaluate`).
+"""
+
+import numpy as np
+
+from ..dispatch import Traced
+from ..errors import ControlFlowError, ShapeError, describe_shapes, format_where, user_frame
+from ..ops import Operators
+from ..passes import toposort
+
+
+class Derivation:
+    """While ``sym.grad``/``sym.jvp`` runs, the nodes it makes are marked.
+
+    ``of`` is the output whose derivative is being built: drawings put those
+    nodes on the derivative side (Figure 6.10) and :func:`nodes` lists the
+    output with them, as the book's figure shows the whole appended graph.
+    """
+
+    stack = []
+
+    def __init__(self, of):
+        self.of = of
+
+    def __enter__(self):
+        Derivation.stack.append(self.of)
+
+    def __exit__(self, *exc):
+        Derivation.stack.pop()
+
+    @classmethod
+    def current(cls):
+        return cls.stack[-1] if cls.stack else None
+
+
+class Node(Traced, Operators):
+    """One node of a computational graph.
+
+    Attributes:
+        op: the primitive's name (``"mul"``, ``"f'"``), or ``"var"``/``"const"``.
+        prim: the :class:`~backprop_toolkit.dispatch.Primitive` (``None`` for var/const).
+        inputs: tuple of input nodes.
+        params: the primitive's keyword metadata (axis, shape, ...).
+        name: a label (``"w"``, ``"dz/dx"``) or ``None``.
+        shape, dtype: known statically, from the shape rules.
+        value: the array of a ``const`` (``None`` otherwise).
+        of: for a node made by differentiation, the output being
+            differentiated; ``None`` for the forward graph.
+        where: ``(file, line)`` of the user code that made it.
+    """
+
+    __slots__ = ("op", "prim", "inputs", "params", "name", "shape", "dtype", "value", "of",
+                 "where")
+    engine = "symbolic"
+
+    def __init__(self, op, prim, inputs, params, shape, dtype, name=None, value=None, of=None,
+                 where=None):
+        self.op, self.prim, self.inputs, self.params = op, prim, inputs, params
+        self.shape, self.dtype, self.name = tuple(shape), np.dtype(dtype), name
+        self.value, self.of, self.where = value, of, where
+
+    @classmethod
+    def apply(cls, prim, args, params):
+        """Build ``prim(*args)`` as a new node; nothing is computed."""
+        inputs = tuple(a if isinstance(a, Node) else constant(a) for a in args)
+        where = user_frame()
+        shapes = [n.shape for n in inputs]
+        try:
+            shape = prim.shape(*shapes, **params)
+        except (ValueError, TypeError, IndexError) as err:
+            raise ShapeError(f"{prim.name}: cannot apply to nodes of shapes "
+                             f"{describe_shapes(inputs)} ({err})\n  at {format_where(where)}"
+                             ) from None
+        dtype = result_dtype(prim, [n.dtype for n in inputs if not is_weak(n)])
+        return Node(prim.name, prim, inputs, params, shape, dtype, of=Derivation.current(),
+                    where=where)
+
+    @property
+    def is_derivative(self):
+        """Made by ``sym.grad`` or ``sym.jvp``: part of a derivative graph."""
+        return self.of is not None
+
+    def named(self, name):
+        """The same computation under a name (a new node: nodes are immutable)."""
+        return Node(self.op, self.prim, self.inputs, self.params, self.shape, self.dtype,
+                    name=name, value=self.value, of=self.of, where=self.where)
+
+    def __bool__(self):
+        raise ControlFlowError(
+            "a symbolic node has no value to branch on: Python `if`, `while`, `and`/`or` "
+            "need numbers. Write the choice into the graph with bt.where(cond, a, b), or use "
+            "the tape engine, which sees numbers at every step.\n"
+            f"  node made at {format_where(self.where)}")
+
+    def __float__(self):
+        raise ControlFlowError("float() of a symbolic node: it has no value until it is "
+                               "evaluated (sym.evaluate) or compiled (sym.compile)")
+
+    __index__ = __int__ = __float__
+
+    def __repr__(self):
+        from .printing import short
+
+        return short(self)
+
+
+def result_dtype(prim, dtypes):
+    """The output dtype: bool for comparisons, else the inputs' float type."""
+    if prim.boolean:
+        return np.dtype(bool)
+    floats = [d for d in dtypes if d.kind == "f"]
+    return np.result_type(*floats) if floats else np.dtype(np.float64)
+
+
+def var(name, shape=(), dtype=np.float64):
+    """A placeholder for an input: a scalar unless ``shape`` is given."""
+    return Node("var", None, (), {}, shape, dtype, name=name, where=user_frame())
+
+
+def constant(value, name=None):
+    """A constant node holding ``value``.
+
+    A Python number stays a Python number ("weak", as numpy calls it): a
+    ``2.0`` next to a float32 node gives float32, as it does in numpy.
+    """
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value, dtype = float(value), np.float64
+    else:
+        value = np.asarray(value)
+        dtype = value.dtype
+    return Node("const", None, (), {}, np.shape(value), dtype, name=name, value=value,
+                of=Derivation.current(), where=user_frame())
+
+
+def is_weak(node):
+    """A constant from a Python number: it does not decide the result's dtype."""
+    return node.op == "const" and isinstance(node.value, float)
+
+
+def nodes(outputs):
+    """Every node ``outputs`` depend on, inputs first (topological order).
+
+    A derivative node also brings in the output it is the derivative of, so
+    the listing of ``sym.grad(z, w)`` is the whole appended graph (Figure 6.10).
+    """
+    outputs = [outputs] if isinstance(outputs, Node) else list(outputs)
+    return toposort(outputs, neighbours=graph_neighbours)
+
+
+def graph_neighbours(node):
+    return node.inputs + (node.of,) if node.of is not None else node.inputs

@@ -1,0 +1,201 @@
+"""Simplification: constant folding, algebraic identities, common subexpressions.
+
+Raw derivative graphs are full of ``1 * x`` (the seed) and ``x + 0`` (a
+missing contribution). :func:`simplify` rebuilds a graph bottom-up, once, in
+topological order: each node's inputs are already simplified, the rewrite
+table is tried on it until nothing fires, and equal nodes (same op, same
+inputs, same parameters) are merged. It returns new nodes and never changes
+its input; ``report=True`` also returns which rewrite fired where.
+"""
+
+from collections import namedtuple
+
+import numpy as np
+
+from ..ops import neg
+from .graph import Derivation, Node, nodes
+from .printing import short
+
+Rewrite = namedtuple("Rewrite", "rule before after")
+Rewrite.__str__ = lambda r: f"{r.rule}: {r.before}  ->  {r.after}"
+
+SMALL_CONSTANT = 1024  # constants up to this size are merged by value
+
+
+# -- what a node is ------------------------------------------------------------
+def is_const(node, value=None):
+    """``node`` is a constant (equal to ``value`` everywhere, if given)."""
+    if node.op != "const":
+        return False
+    return value is None or bool(np.all(np.asarray(node.value) == value))
+
+
+def fits(x, node):
+    """``x`` can stand for ``node``: same shape (no broadcast lost)."""
+    return x.shape == node.shape
+
+
+def filled(node, value):
+    """A constant of ``node``'s shape and dtype, on the same side of the graph."""
+    return Node("const", None, (), {}, node.shape, node.dtype,
+                value=np.full(node.shape, value, dtype=node.dtype), of=node.of, where=node.where)
+
+
+# -- the rewrite table: name -> rule(node) returning a replacement or None ----
+def fold_constants(n):              # op(constants) = its value
+    if n.prim is not None and n.inputs and all(is_const(i) for i in n.inputs):
+        value = n.prim.run([i.value for i in n.inputs], n.params, n.where)
+        weak = all(isinstance(i.value, float) for i in n.inputs) and np.ndim(value) == 0
+        value = float(value) if weak else np.asarray(value, n.dtype)
+        return Node("const", None, (), {}, n.shape, n.dtype, value=value, of=n.of,
+                    where=n.where)
+
+
+def times_one(n):                     # x * 1 = 1 * x = x
+    if n.op == "mul":
+        a, b = n.inputs
+        for x, one in ((a, b), (b, a)):
+            if is_const(one, 1) and fits(x, n):
+                return x
+
+
+def times_zero(n):                    # x * 0 = 0,  0 / x = 0,  0 @ x = 0
+    if n.op in ("mul", "matmul") and any(is_const(i, 0) for i in n.inputs):
+        return filled(n, 0)
+    if n.op == "div" and is_const(n.inputs[0], 0):
+        return filled(n, 0)
+
+
+def plus_zero(n):                     # x + 0 = 0 + x = x,  x - 0 = x
+    if n.op == "add":
+        a, b = n.inputs
+        for x, zero in ((a, b), (b, a)):
+            if is_const(zero, 0) and fits(x, n):
+                return x
+    if n.op == "sub" and is_const(n.inputs[1], 0) and fits(n.inputs[0], n):
+        return n.inputs[0]
+
+
+def zero_minus(n):                    # 0 - x = -x
+    if n.op == "sub" and is_const(n.inputs[0], 0) and fits(n.inputs[1], n):
+        return neg(n.inputs[1])
+
+
+def minus_self(n):                    # x - x = 0
+    if n.op == "sub" and n.inputs[0] is n.inputs[1]:
+        return filled(n, 0)
+
+
+def over_one(n):                      # x / 1 = x,  x ** 1 = x
+    if n.op in ("div", "power") and is_const(n.inputs[1], 1) and fits(n.inputs[0], n):
+        return n.inputs[0]
+
+
+def to_the_zero(n):                   # x ** 0 = 1
+    if n.op == "power" and is_const(n.inputs[1], 0):
+        return filled(n, 1)
+
+
+def double_negation(n):               # -(-x) = x
+    if n.op == "neg" and n.inputs[0].op == "neg":
+        return n.inputs[0].inputs[0]
+
+
+REWRITES = [fold_constants, times_one, times_zero, plus_zero, zero_minus, minus_self,
+            over_one, to_the_zero, double_negation]
+
+
+# -- the driver ----------------------------------------------------------------
+def simplify(outputs, report=False):
+    """Equivalent nodes for ``outputs`` (a node or a list), simplified.
+
+    Args:
+        outputs: a node or a list of nodes.
+        report: also return the list of :class:`Rewrite` records (rule,
+            node before, node after), in the order they fired.
+    """
+    single = isinstance(outputs, Node)
+    outs = [outputs] if single else list(outputs)
+    new, merged, alias, fired = {}, {}, {}, []
+    for node in nodes(outs):
+        result = _rebuild(node, new, alias)
+        if node.prim is not None:
+            result = _rewrite(result, fired)
+        result = _merge(result, merged, fired)
+        if node.name is not None and result.name is None:
+            unnamed, result = result, _carry_name(result, node.name, merged)
+            alias[id(unnamed)] = (unnamed, result)  # holding `unnamed` keeps its id unique
+        new[id(node)] = result
+    results = [new[id(o)] for o in outs]
+    results = results[0] if single else results
+    return (results, fired) if report else results
+
+
+def _rebuild(node, new, alias):
+    """``node`` over its simplified inputs (itself if nothing changed)."""
+    inputs = tuple(alias.get(id(new[id(i)]), (None, new[id(i)]))[1] for i in node.inputs)
+    of = new.get(id(node.of), node.of) if node.of is not None else None
+    if all(a is b for a, b in zip(inputs, node.inputs)) and of is node.of:
+        return node
+    return Node(node.op, node.prim, inputs, node.params, node.shape, node.dtype,
+                name=node.name, value=node.value, of=of, where=node.where)
+
+
+def _rewrite(node, fired):
+    for _ in range(100):  # each rewrite shrinks the node; this only bounds a bad rule
+        for rule in REWRITES:
+            with Derivation(node.of):  # what a rule builds stays on the node's side
+                result = rule(node)
+            if result is not None:
+                fired.append(Rewrite(rule.__name__, short(node), short(result)))
+                node = result
+                break
+        else:
+            return node
+    return node
+
+
+def _merge(node, merged, fired):
+    key = cse_key(node)
+    if key is None:
+        return node
+    seen = merged.setdefault(key, node)
+    if seen is not node:
+        fired.append(Rewrite("common subexpression", short(node), short(seen)))
+    return seen
+
+
+def _carry_name(node, name, merged):
+    """A named node simplified into an unnamed one passes its name on (``dz/dy``)."""
+    named = node.named(name)
+    key = cse_key(node)
+    if key is not None:
+        merged[key] = named
+    return named
+
+
+def cse_key(node):
+    """Nodes with equal keys compute the same thing; ``None``: never merge."""
+    if node.op == "var":
+        return None
+    if node.op == "const":
+        value = np.asarray(node.value)
+        if value.size > SMALL_CONSTANT:
+            return None
+        return ("const", isinstance(node.value, float), value.dtype.str, value.shape,
+                value.tobytes())
+    return (node.op, id(node.prim), tuple(id(i) for i in node.inputs),
+            params_key(node.params))
+
+
+def params_key(value):
+    """A hashable stand-in for parameters (slices and arrays are not hashable)."""
+    if isinstance(value, dict):
+        return tuple(sorted((k, params_key(v)) for k, v in value.items()))
+    if isinstance(value, (tuple, list)):
+        return tuple(params_key(v) for v in value)
+    if isinstance(value, slice):
+        return ("slice", value.start, value.stop, value.step)
+    if isinstance(value, np.ndarray):
+        return ("array", value.dtype.str, value.shape, value.tobytes())
+    return value
