@@ -10,7 +10,7 @@ import pathlib
 import pytest
 
 PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "backprop_toolkit"
-LAYERS = ["errors", "dispatch", "primitives", "ops", "passes", "tape", "symbolic", "engines", "api",
+LAYERS = ["errors", "dispatch", "primitives", "ops", "passes", "tape", "symbolic", "engines", "api", "swell",
           "checking", "viz"]
 SAME_LEVEL = {"tape": "engines", "symbolic": "engines"}
 

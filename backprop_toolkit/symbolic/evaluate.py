@@ -28,7 +28,8 @@ class Program:
         seen = {id(n) for n in order}
         order = [n for n in self.inputs if id(n) not in seen] + order  # unused inputs too
         slot = {id(n): k for k, n in enumerate(order)}
-        missing = [n for n in order if n.op == "var" and id(n) not in {id(i) for i in inputs}]
+        given = {id(n) for n in self.inputs}
+        missing = [n for n in order if n.op == "var" and id(n) not in given]
         if missing:
             raise BackpropError("sym.compile: the outputs need values for "
                                 + ", ".join(f"var {n.name!r}" for n in missing)
@@ -36,11 +37,10 @@ class Program:
         self.initial = [n.value if n.op == "const" else None for n in order]
         self.input_slots = [slot[id(n)] for n in self.inputs]
         self.output_slots = [slot[id(n)] for n in self.outputs]
-        self.steps = self._schedule(order, slot)
+        self.steps = self._schedule(order, slot, given)
 
-    def _schedule(self, order, slot):
-        computed = [n for n in order if n.prim is not None and id(n) not in
-                    {id(i) for i in self.inputs}]
+    def _schedule(self, order, slot, given):
+        computed = [n for n in order if n.prim is not None and id(n) not in given]
         last_use = {}
         for k, n in enumerate(computed):
             for i in n.inputs:

@@ -53,7 +53,7 @@ def grad(y, xs, seed=None):
                 raise ShapeError(f"sym.grad: the output has shape {y.shape}, not a scalar; "
                                  "pass seed= (a node of that shape) or reduce it first\n"
                                  f"  output made at {format_where(y.where)}")
-            seed = constant(np.ones((), dtype=y.dtype)).named(f"d{label(y)}/d{label(y)}")
+            seed = _named(constant(np.ones((), dtype=y.dtype)), y, y)
         elif not isinstance(seed, Node):
             seed = constant(np.asarray(seed, dtype=y.dtype))
         if seed.shape != y.shape:
@@ -85,19 +85,29 @@ def jvp(ys, xs, tangents):
 
 
 def _zeros(x, y):
-    return constant(np.zeros(x.shape, dtype=x.dtype)).named(f"d{label(y)}/d{label(x)}")
+    return _named(constant(np.zeros(x.shape, dtype=x.dtype)), y, x)
+
+
+def _named(node, y, x):
+    """``node`` named ``dy/dx`` when both ``y`` and ``x`` have names."""
+    return node.named(f"d{y.name}/d{x.name}") if y.name and x.name else node
 
 
 def _name_derivatives(order, bars, y):
     """Name each node's cotangent ``dy/dv``, nearest the output first.
 
-    Only nodes this very pass made (``of is y``) and left unnamed are named:
+    Names need names: ``dz/dx`` is written when ``z`` and ``x`` are named
+    (``sym.var("w")``, ``node.named("x")``); other derivative nodes stay
+    unnamed and print as ``t1, t2, ...``. Only nodes this very pass made
+    (``of is y``) and left unnamed are named:
     no one else has seen them yet, so this is not a change anyone can
     observe, and it is the one place a node's name is set after creation. A
     cotangent that is shared (``add`` passes it on unchanged) keeps the name
     it got first.
     """
+    if y.name is None:
+        return
     for node in reversed(order):
         bar = bars.get(id(node))
-        if isinstance(bar, Node) and bar.of is y and bar.name is None:
-            bar.name = f"d{label(y)}/d{label(node)}"
+        if isinstance(bar, Node) and bar.of is y and bar.name is None and node.name:
+            bar.name = f"d{y.name}/d{node.name}"

@@ -67,24 +67,25 @@ def to_text(outputs):
 
 
 # -- LaTeX ---------------------------------------------------------------------
-# op -> (template, precedence); {0}, {1} are the operands.
+# op -> (template, precedence, operand positions the template already groups)
 LATEX = {
-    "add": ("{0} + {1}", 1), "sub": ("{0} - {1}", 1), "mul": ("{0} \\cdot {1}", 2),
-    "div": ("\\frac{{{0}}}{{{1}}}", 4), "neg": ("-{0}", 3), "power": ("{0}^{{{1}}}", 4),
-    "matmul": ("{0} {1}", 2), "exp": ("e^{{{0}}}", 4), "log": ("\\log {0}", 3),
-    "sin": ("\\sin {0}", 3), "cos": ("\\cos {0}", 3), "tanh": ("\\tanh {0}", 3),
-    "sigmoid": ("\\sigma\\left({0}\\right)", 4), "relu": ("\\mathrm{{relu}}\\left({0}\\right)", 4),
-    "sqrt": ("\\sqrt{{{0}}}", 4), "square": ("{0}^{{2}}", 4), "abs": ("\\left|{0}\\right|", 4),
-    "sum": ("\\sum {0}", 3), "transpose": ("{0}^{{T}}", 4),
+    "add": ("{0} + {1}", 1, ()), "sub": ("{0} - {1}", 1, ()), "mul": ("{0} \\cdot {1}", 2, ()),
+    "div": ("\\frac{{{0}}}{{{1}}}", 5, (0, 1)), "neg": ("-{0}", 3, ()),
+    "power": ("{0}^{{{1}}}", 4, (1,)), "matmul": ("{0} {1}", 2, ()),
+    "exp": ("e^{{{0}}}", 5, (0,)), "log": ("\\log {0}", 3, ()), "sin": ("\\sin {0}", 3, ()),
+    "cos": ("\\cos {0}", 3, ()), "tanh": ("\\tanh {0}", 3, ()),
+    "sigmoid": ("\\sigma\\left({0}\\right)", 5, (0,)),
+    "relu": ("\\mathrm{{relu}}\\left({0}\\right)", 5, (0,)),
+    "sqrt": ("\\sqrt{{{0}}}", 5, (0,)), "square": ("{0}^{{2}}", 4, ()),
+    "abs": ("\\left|{0}\\right|", 5, (0,)), "sum": ("\\sum {0}", 3, ()),
+    "transpose": ("{0}^{{T}}", 4, ()),
 }
-# operands that must be atoms (braces already group the others)
-ATOMIC_OPERANDS = {"power": (0,), "square": (0,), "transpose": (0,), "log": (0,), "sin": (0,),
-                   "cos": (0,), "tanh": (0,), "sum": (0,), "neg": (0,)}
+ATOM = 6  # names and numbers never need parentheses
 
 
 def _latex_name(name):
-    if "/" in name and name.startswith("d"):
-        top, bottom = name[1:].split("/d", 1) if "/d" in name else (name, "")
+    if name.startswith("d") and "/d" in name:
+        top, bottom = name[1:].split("/d", 1)
         return f"\\frac{{\\partial {top}}}{{\\partial {bottom}}}"
     return name if len(name) == 1 else f"\\mathrm{{{name}}}"
 
@@ -94,23 +95,25 @@ def to_latex(node):
     memo = {}
     for n in toposort([node]):
         if n.op == "var":
-            memo[id(n)] = (_latex_name(n.name or "x"), 5)
+            memo[id(n)] = (_latex_name(n.name or "x"), ATOM)
         elif n.op == "const":
-            memo[id(n)] = (format_constant(n.value), 5)
+            memo[id(n)] = (format_constant(n.value), ATOM)
         else:
             memo[id(n)] = _latex_of(n, [memo[id(i)] for i in n.inputs])
     return memo[id(node)][0]
 
 
 def _latex_of(n, operands):
-    template, prec = LATEX.get(n.op, (None, 4))
-    if template is None:  # a user primitive: f'(x), h(a, b)
+    """One node's LaTeX from its operands', with parentheses where precedence needs them."""
+    if n.op not in LATEX:  # a user primitive: f'(x), h(a, b)
         args = ", ".join(text for text, _ in operands)
-        return f"\\mathrm{{{n.op}}}\\left({args}\\right)" if len(n.op) > 2 else \
-            f"{n.op}\\left({args}\\right)", 4
-    atoms = ATOMIC_OPERANDS.get(n.op, ())
+        head = f"\\mathrm{{{n.op}}}" if len(n.op) > 2 else n.op
+        return f"{head}\\left({args}\\right)", ATOM
+    template, prec, grouped = LATEX[n.op]
     parts = []
     for i, (text, p) in enumerate(operands):
-        needs = p < prec or (i in atoms and p < 5) or (n.op == "sub" and i == 1 and p <= 1)
-        parts.append(f"\\left({text}\\right)" if needs and n.op != "div" else text)
+        right_of_minus = n.op == "sub" and i == 1 and p <= prec
+        loose = p < prec or (p == prec and n.op in ("power", "square", "transpose", "neg"))
+        needs = i not in grouped and (loose or right_of_minus)
+        parts.append(f"\\left({text}\\right)" if needs else text)
     return template.format(*parts), prec

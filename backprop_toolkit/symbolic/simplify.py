@@ -43,7 +43,7 @@ def filled(node, value):
 
 # -- the rewrite table: name -> rule(node) returning a replacement or None ----
 def fold_constants(n):              # op(constants) = its value
-    if n.prim is not None and n.inputs and all(is_const(i) for i in n.inputs):
+    if n.prim is not None and all(i.op == "const" for i in n.inputs):
         value = n.prim.run([i.value for i in n.inputs], n.params, n.where)
         weak = all(isinstance(i.value, float) for i in n.inputs) and np.ndim(value) == 0
         value = float(value) if weak else np.asarray(value, n.dtype)
@@ -78,7 +78,8 @@ def plus_zero(n):                     # x + 0 = 0 + x = x,  x - 0 = x
 
 def zero_minus(n):                    # 0 - x = -x
     if n.op == "sub" and is_const(n.inputs[0], 0) and fits(n.inputs[1], n):
-        return neg(n.inputs[1])
+        with Derivation(n.of):  # the new node stays on n's side of the graph
+            return neg(n.inputs[1])
 
 
 def minus_self(n):                    # x - x = 0
@@ -101,8 +102,12 @@ def double_negation(n):               # -(-x) = x
         return n.inputs[0].inputs[0]
 
 
-REWRITES = [fold_constants, times_one, times_zero, plus_zero, zero_minus, minus_self,
-            over_one, to_the_zero, double_negation]
+REWRITES = {
+    "mul": [times_one, times_zero], "matmul": [times_zero], "div": [times_zero, over_one],
+    "add": [plus_zero], "sub": [plus_zero, zero_minus, minus_self],
+    "power": [over_one, to_the_zero], "neg": [double_negation],
+}
+"""The rewrite table: op -> rules tried in order (after constant folding)."""
 
 
 # -- the driver ----------------------------------------------------------------
@@ -116,13 +121,16 @@ def simplify(outputs, report=False):
     """
     single = isinstance(outputs, Node)
     outs = [outputs] if single else list(outputs)
-    new, merged, alias, fired = {}, {}, {}, []
+    new, merged, alias, used, fired = {}, {}, {}, set(), []
     for node in nodes(outs):
         result = _rebuild(node, new, alias)
+        used.update(id(i) for i in result.inputs)
         if node.prim is not None:
             result = _rewrite(result, fired)
         result = _merge(result, merged, fired)
-        if node.name is not None and result.name is None:
+        if node.name is not None and result.name is None and id(result) not in used:
+            # pass the name on (mul(1, f'(y)) named dz/dy becomes f'(y) named dz/dy), unless
+            # the unnamed node already feeds others: a renamed copy would compute it twice
             unnamed, result = result, _carry_name(result, node.name, merged)
             alias[id(unnamed)] = (unnamed, result)  # holding `unnamed` keeps its id unique
         new[id(node)] = result
@@ -143,9 +151,8 @@ def _rebuild(node, new, alias):
 
 def _rewrite(node, fired):
     for _ in range(100):  # each rewrite shrinks the node; this only bounds a bad rule
-        for rule in REWRITES:
-            with Derivation(node.of):  # what a rule builds stays on the node's side
-                result = rule(node)
+        for rule in [fold_constants] + REWRITES.get(node.op, []):
+            result = rule(node)
             if result is not None:
                 fired.append(Rewrite(rule.__name__, short(node), short(result)))
                 node = result

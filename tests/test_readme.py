@@ -1,0 +1,17 @@
+"""Every Python example in the README runs (the README stays true)."""
+
+import pathlib
+import re
+
+import pytest
+
+README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_readme_examples_run(capsys):
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
+    assert len(blocks) >= 3
+    namespace = {}
+    for block in blocks:       # the blocks build on each other, as a reader runs them
+        exec(compile(block, str(README), "exec"), namespace)
+    assert namespace["d7"](1.0) == pytest.approx(12.288367894, rel=1e-9)
