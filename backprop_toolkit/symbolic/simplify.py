@@ -124,7 +124,6 @@ def simplify(outputs, report=False):
     new, merged, alias, used, fired = {}, {}, {}, set(), []
     for node in nodes(outs):
         result = _rebuild(node, new, alias)
-        used.update(id(i) for i in result.inputs)
         if node.prim is not None:
             result = _rewrite(result, fired)
         result = _merge(result, merged, fired)
@@ -133,6 +132,7 @@ def simplify(outputs, report=False):
             # the unnamed node already feeds others: a renamed copy would compute it twice
             unnamed, result = result, _carry_name(result, node.name, merged)
             alias[id(unnamed)] = (unnamed, result)  # holding `unnamed` keeps its id unique
+        used.update(id(i) for i in result.inputs)
         new[id(node)] = result
     results = [new[id(o)] for o in outs]
     results = results[0] if single else results
