@@ -116,9 +116,9 @@ def bind(prim, *args, **params):
 
 
 def shape_of(x):
-    """The shape of a number, an array, a tensor or a node, as a tuple."""
+    """The shape of a number, an array, a list, a tensor or a node, as a tuple."""
     shape = getattr(x, "shape", None)
-    return tuple(shape) if shape is not None else ()
+    return tuple(shape) if shape is not None else np.shape(x)
 
 
 def ndim_of(x):

@@ -12,7 +12,7 @@ import numpy as np
 
 from . import primitives as P
 from .dispatch import Primitive, Traced, ndim_of, shape_of
-from .errors import BackpropError
+from .errors import BackpropError, ShapeError, format_where, user_frame
 
 add, sub, mul, div, neg, power, matmul = P.add, P.sub, P.mul, P.div, P.neg, P.power, P.matmul
 exp, log, sin, cos, tanh, sigmoid = P.exp, P.log, P.sin, P.cos, P.tanh, P.sigmoid
@@ -21,14 +21,28 @@ less, less_equal, greater, greater_equal = P.less, P.less_equal, P.greater, P.gr
 where = P.where
 
 
+def checked(op, rule, *args):
+    """Run a metadata rule (axes, shapes); its complaint becomes a :class:`ShapeError`."""
+    try:
+        return rule(*args)
+    except (ValueError, TypeError, IndexError) as err:
+        raise ShapeError(f"{op}: {err} (operand shape {shape_of(args[0]) if args else ()})\n"
+                         f"  at {format_where(user_frame())}") from None
+
+
+def axes_of(op, x, axis):
+    """``axis`` of ``x`` as a sorted tuple of non-negative ints (all axes for ``None``)."""
+    return checked(op, lambda n: P.normalize_axis(axis, n), ndim_of(x))
+
+
 def sum(x, axis=None, keepdims=False):
     """Sum of ``x`` over ``axis`` (all axes by default)."""
-    return P.sum(x, axis=P.normalize_axis(axis, ndim_of(x)), keepdims=bool(keepdims))
+    return P.sum(x, axis=axes_of("sum", x, axis), keepdims=bool(keepdims))
 
 
 def mean(x, axis=None, keepdims=False):
     """Mean of ``x`` over ``axis``: ``sum(x) / n``, a composite."""
-    axes = P.normalize_axis(axis, ndim_of(x))
+    axes = axes_of("mean", x, axis)
     shape = shape_of(x)
     count = 1
     for a in axes:
@@ -38,40 +52,48 @@ def mean(x, axis=None, keepdims=False):
 
 def max(x, axis=None, keepdims=False):
     """Largest entry of ``x`` over ``axis``; its gradient goes to the arg max."""
-    return P.max(x, axis=P.normalize_axis(axis, ndim_of(x)), keepdims=bool(keepdims))
+    return P.max(x, axis=axes_of("max", x, axis), keepdims=bool(keepdims))
 
 
 def logsumexp(x, axis=None, keepdims=False):
     """``log(sum(exp(x)))`` over ``axis``, stable for inputs of any magnitude."""
-    return P.logsumexp(x, axis=P.normalize_axis(axis, ndim_of(x)), keepdims=bool(keepdims))
+    return P.logsumexp(x, axis=axes_of("logsumexp", x, axis), keepdims=bool(keepdims))
 
 
-def _one_axis(x, axis):
-    (a,) = P.normalize_axis(axis, ndim_of(x))
+def _one_axis(op, x, axis):
+    if not isinstance(axis, (int, np.integer)):
+        raise ShapeError(f"{op}: axis must be one int, got {axis!r}\n"
+                         f"  at {format_where(user_frame())}")
+    (a,) = axes_of(op, x, axis)
     return a
 
 
 def softmax(x, axis=-1):
     """``exp(x) / sum(exp(x))`` along ``axis``."""
-    return P.softmax(x, axis=_one_axis(x, axis))
+    return P.softmax(x, axis=_one_axis("softmax", x, axis))
 
 
 def log_softmax(x, axis=-1):
     """``x - logsumexp(x)`` along ``axis``."""
-    return P.log_softmax(x, axis=_one_axis(x, axis))
+    return P.log_softmax(x, axis=_one_axis("log_softmax", x, axis))
 
 
 def transpose(x, axes=None):
     """Permute the axes of ``x`` (reverse them by default)."""
     n = ndim_of(x)
-    axes = tuple(reversed(range(n))) if axes is None else tuple(int(a) % n for a in axes)
-    return P.transpose(x, axes=axes)
+    if axes is None:
+        axes = tuple(reversed(range(n)))
+    elif sorted(checked("transpose", lambda: [int(a) % n for a in axes])) != list(range(n)) \
+            or len(axes) != n:
+        raise ShapeError(f"transpose: axes {tuple(axes)} are not a permutation of "
+                         f"{n} axes\n  at {format_where(user_frame())}")
+    return P.transpose(x, axes=tuple(int(a) % n for a in axes))
 
 
 def reshape(x, shape):
     """``x`` with a new shape of the same size (one entry may be -1)."""
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
-    return P.reshape(x, shape=P.reshape_shape(shape_of(x), shape))
+    return P.reshape(x, shape=checked("reshape", P.reshape_shape, shape_of(x), shape))
 
 
 def broadcast_to(x, shape):

@@ -79,3 +79,30 @@ def test_errors_are_backprop_errors():
     for cls in (bt.ShapeError, bt.DTypeError, bt.EngineMixError, bt.RuleError,
                 bt.ControlFlowError):
         assert issubclass(cls, bt.BackpropError)
+
+
+@pytest.mark.parametrize("call, op", [
+    (lambda x: bt.sum(x, axis=5), "sum"),
+    (lambda x: bt.mean(x, axis=-4), "mean"),
+    (lambda x: bt.max(x, axis=2), "max"),
+    (lambda x: bt.softmax(x, axis=(0, 1)), "softmax"),
+    (lambda x: bt.reshape(x, (5,)), "reshape"),
+    (lambda x: bt.transpose(x, (0, 0)), "transpose"),
+    (lambda x: bt.getitem(x, (7,)), "getitem"),
+])
+def test_bad_metadata_is_a_shape_error(call, op, engine):
+    """Axes, shapes and indices that do not fit are ShapeErrors naming the op, on every engine."""
+    with pytest.raises(bt.ShapeError, match=op):
+        bt.grad(lambda x: bt.sum(call(x)), engine=engine)(np.ones((2, 3)))
+    with pytest.raises(bt.ShapeError, match=op):
+        call(np.ones((2, 3)))
+
+
+def test_bad_index_on_a_traced_value(engine):
+    with pytest.raises(bt.ShapeError, match="getitem"):
+        bt.grad(lambda x: x[7], engine=engine)(np.ones(3))
+
+
+def test_lists_are_arrays():
+    assert bt.sum([1.0, 2.0, 3.0]) == 6.0
+    np.testing.assert_array_equal(bt.exp([0.0, 0.0]), [1.0, 1.0])

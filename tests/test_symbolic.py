@@ -296,3 +296,11 @@ def test_integer_index_arguments_are_baked_in():
     g = bt.grad(lambda x, i: bt.sum(x[i]), engine="symbolic")
     np.testing.assert_array_equal(g(np.ones(4), np.array([0, 2])), [1, 0, 1, 0])
     np.testing.assert_array_equal(g(np.ones(4), np.array([3])), [0, 0, 0, 1])
+
+
+def test_broadcast_scalar_one_is_simplified_away():
+    x = sym.var("x", shape=(3,))
+    y = bt.broadcast_to(1.0, (3,)) * x + bt.broadcast_to(0.0, (3,))
+    s, fired = sym.simplify(y, report=True)
+    assert s is x
+    assert [r.rule for r in fired][:1] == ["fold_constants"]
