@@ -39,3 +39,23 @@ figures: $(STAMP) dot
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+# `make bench`: the benchmark suite of issue 7 (bench/, docs/benchmarks.md).
+# Its own environment, .venv-bench, holds the package and the optional peers;
+# torch is pinned to the CPU wheel that the index serves without CUDA.
+BENCH_VENV  := .venv-bench
+BENCH_PY    := $(BENCH_VENV)/bin/python
+BENCH_STAMP := $(BENCH_VENV)/.installed
+
+$(BENCH_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_PY) -m pip install --quiet --upgrade pip
+	$(BENCH_PY) -m pip install --quiet -e . threadpoolctl
+	$(BENCH_PY) -m pip install --quiet torch==2.13.0
+	$(BENCH_PY) -m pip install --quiet autograd micrograd
+	$(BENCH_PY) -m pip install --quiet jax jaxlib || echo "jax did not install: W1, W2, W4 skip it"
+	touch $(BENCH_STAMP)
+
+.PHONY: bench
+bench: $(BENCH_STAMP)
+	$(BENCH_PY) -m bench

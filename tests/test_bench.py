@@ -1,0 +1,79 @@
+"""Smoke test of the benchmark suite (bench/): tiny sizes, no timing, no peers needed.
+
+Each workload's ``check`` runs every system it would measure (our two
+engines, the hand-written floor, and any peer that happens to be installed)
+on a tiny problem; the gradients must agree with the floor, so the
+benchmark measures correct code. The report writer is run on a tiny
+measured context too.
+"""
+
+import numpy as np
+import pytest
+
+from bench import (report, targets, w1_scalar_mlp, w2_array_mlp, w3_sin_chain, w4_rosenbrock,
+                   w5_symbolic_build)
+from bench.context import Context
+from bench.timing import Settings, measure, peak_memory
+
+
+def assert_agree(results, rtol=1e-7, atol=1e-9):
+    assert results, "no system was checked"
+    for system, (got, floor) in results.items():
+        got = got if isinstance(got, (list, tuple)) else [got]
+        floor = floor if isinstance(floor, (list, tuple)) else [floor]
+        assert len(got) == len(floor), system
+        for k, (a, b) in enumerate(zip(got, floor)):
+            np.testing.assert_allclose(np.asarray(a, float), np.asarray(b, float), rtol=rtol,
+                                       atol=atol, err_msg=f"{system}, output {k}")
+
+
+def test_w1_scalar_mlp_gradients_agree():
+    results = w1_scalar_mlp.check()
+    assert {"numpy", "tape", "symbolic (compiled)"} <= set(results)
+    assert_agree(results)
+
+
+@pytest.mark.parametrize("dtype, rtol", [(np.float64, 1e-7), (np.float32, 1e-4)])
+def test_w2_array_mlp_gradients_agree(dtype, rtol):
+    results = w2_array_mlp.check(dtype=dtype)
+    for system, (got, _) in results.items():
+        if system in ("tape", "symbolic (compiled)"):
+            assert all(np.asarray(g).dtype == dtype for g in got), system
+    assert_agree(results, rtol=rtol, atol=1e-6 if dtype == np.float32 else 1e-9)
+
+
+def test_w3_sin_chain_derivatives_agree():
+    results = w3_sin_chain.check(depth=50)
+    assert {"python floats", "tape", "symbolic (all steps)"} <= set(results)
+    assert_agree(results, rtol=1e-10)
+
+
+def test_w4_hessian_and_hvp_agree_with_the_analytic_ones():
+    results = w4_rosenbrock.check(dim=6)
+    assert {"hessian tape", "hessian symbolic (compiled)", "hvp tape"} <= set(results)
+    assert_agree(results, rtol=1e-9, atol=1e-9)
+
+
+def test_w5_compiled_graphs_agree_with_numpy():
+    assert_agree(w5_symbolic_build.check(nodes=30, width=5), rtol=1e-10)
+
+
+def test_w5_second_derivative_node_count_is_measured():
+    assert w5_symbolic_build.second_derivative_nodes(depth=5) > 5
+
+
+def test_measurement_and_reports(tmp_path):
+    """A tiny context: timings with ratios, memory, targets and the written files."""
+    ctx = Context(Settings(repeats=2, warmup=1, min_time=0.001), quiet=True)
+    ctx.time("W1", "case", "numpy", lambda: np.ones(10).sum())
+    row = ctx.time("W1", "case", "tape", lambda: np.ones(100).sum())
+    assert row["ratio"] > 0 and row["repeats"] == 2
+    assert peak_memory(lambda: np.ones(10_000)) >= 80_000
+    assert measure(lambda: None, ctx.settings)["loops"] >= 1
+    judged = targets.judge(ctx)
+    assert len(judged) == len(targets.TARGETS)
+    assert next(t for t in judged if t["name"] == "W2 memory")["met"] is None
+    report.write(ctx, {"processor": "test"}, judged, tmp_path / "results", tmp_path)
+    assert "| W1 | case | tape |" in (tmp_path / "results" / "latest.md").read_text()
+    assert (tmp_path / "benchmarks.svg").read_text().startswith("<?xml")
+    assert "What the results teach" in (tmp_path / "benchmarks.md").read_text()
