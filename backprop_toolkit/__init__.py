@@ -8,6 +8,8 @@ See ``API.md`` for the contract; ``bt.grad(f)(x)`` is the place to start.
 
 from . import symbolic, tape
 from .checking import check_grad, check_primitive, numerical_grad, numerical_jacobian
+from .viz import (GraphvizMissingError, TraceTable, backprop_steps, draw, draw_dot,
+                  draw_side_by_side, save_figure, trace_table)
 from .api import ENGINES, grad, hessian, jacobian, jvp, value_and_grad, vjp
 from .errors import BackpropError, ControlFlowError, DTypeError, EngineMixError, RuleError, ShapeError
 from .ops import (abs, add, broadcast_to, cos, div, elementwise, exp, getitem, greater, greater_equal,

@@ -59,13 +59,15 @@ def depending_on(order, sources):
     return live
 
 
-def reverse_pass(outputs, seeds, wrt, view, add=None):
+def reverse_pass(outputs, seeds, wrt, view, add=None, on_step=None):
     """Cotangents of ``wrt`` given output cotangents ``seeds`` (reverse mode).
 
     Walks the region between ``wrt`` and ``outputs`` from the outputs back,
     calls each primitive's VJP rule as ``rule(g, out, *inputs, **params)``
     and accumulates (never overwrites) the contributions per node in a dict
-    local to this pass. Returns one cotangent per ``wrt`` entry (``None``
+    local to this pass. ``on_step(node, bars)``, if given, is called after
+    each node's rules ran (step-by-step drawings use it). Returns one
+    cotangent per ``wrt`` entry (``None``
     where an output does not depend on it), the dict of all cotangents (by
     ``id``) and the topological order walked.
     """
@@ -91,6 +93,8 @@ def reverse_pass(outputs, seeds, wrt, view, add=None):
             bar = rule(g, view(node), *views, **node.params)
             check_rule_result(bar, inp, node, i, "VJP")
             bars[id(inp)] = add(bars.get(id(inp)), bar)
+        if on_step is not None:
+            on_step(node, bars)
     return [bars.get(id(w)) for w in wrt], bars, order
 
 

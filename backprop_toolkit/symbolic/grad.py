@@ -31,7 +31,7 @@ def _as_list(xs):
     return xs, False
 
 
-def grad(y, xs, seed=None):
+def grad(y, xs, seed=None, on_step=None):
     """Nodes for dy/dx, one per node of ``xs`` (a node or a list, matched).
 
     Args:
@@ -39,6 +39,9 @@ def grad(y, xs, seed=None):
         xs: the node(s) to differentiate with respect to.
         seed: optional node (or value) for dL/dy, of ``y``'s shape: then the
             results are the vector-Jacobian products ``seed^T dy/dx``.
+        on_step: optional ``on_step(node, cotangents)``, called after each
+            node's rule added its nodes (``cotangents`` maps ``id`` to node);
+            the step-by-step drawings use it.
 
     Returns:
         Derivative nodes, named ``dy/dx``; the constant 0 where ``y`` does
@@ -59,7 +62,7 @@ def grad(y, xs, seed=None):
         if seed.shape != y.shape:
             raise ShapeError(f"sym.grad: seed shape {seed.shape} differs from the output's "
                              f"shape {y.shape}")
-        bars, all_bars, order = reverse_pass([y], [seed], xs, _identity)
+        bars, all_bars, order = reverse_pass([y], [seed], xs, _identity, on_step=on_step)
         _name_derivatives(order, all_bars, y)
         results = [b if b is not None else _zeros(x, y) for x, b in zip(xs, bars)]
     return results[0] if single else results

@@ -84,6 +84,8 @@ ATOM = 6  # names and numbers never need parentheses
 
 
 def _latex_name(name):
+    if any(c in name for c in "\\_{^"):  # already LaTeX: w_{3}, \dot{w}_{1}
+        return name
     if name.startswith("d") and "/d" in name:
         top, bottom = name[1:].split("/d", 1)
         return f"\\frac{{\\partial {top}}}{{\\partial {bottom}}}"
@@ -103,8 +105,23 @@ def to_latex(node):
     return memo[id(node)][0]
 
 
+def _index_text(index):
+    parts = []
+    for item in index if isinstance(index, tuple) else (index,):
+        if isinstance(item, slice):
+            parts.append(":".join("" if v is None else str(v)
+                                  for v in (item.start, item.stop, item.step)[:2 + (item.step is not None)]))
+        else:
+            parts.append(str(np.asarray(item).tolist()))
+    return ", ".join(parts)
+
+
 def _latex_of(n, operands):
     """One node's LaTeX from its operands', with parentheses where precedence needs them."""
+    if n.op == "getitem":
+        text, p = operands[0]
+        base = text if p >= ATOM else f"\\left({text}\\right)"
+        return f"{base}[{_index_text(n.params['index'])}]", ATOM
     if n.op not in LATEX:  # a user primitive: f'(x), h(a, b)
         args = ", ".join(text for text, _ in operands)
         head = f"\\mathrm{{{n.op}}}" if len(n.op) > 2 else n.op

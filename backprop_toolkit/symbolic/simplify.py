@@ -13,6 +13,7 @@ from collections import namedtuple
 import numpy as np
 
 from ..ops import neg
+from ..primitives import broadcast_to
 from .graph import Derivation, Node, nodes
 from .printing import short
 
@@ -102,10 +103,19 @@ def double_negation(n):               # -(-x) = x
         return n.inputs[0].inputs[0]
 
 
+def broadcast_of_reshape(n):          # broadcast_to(reshape(x, (1, 1)), s) = broadcast_to(x, s)
+    if n.op == "broadcast_to" and n.inputs[0].op == "reshape":
+        x = n.inputs[0].inputs[0]
+        if int(np.prod(x.shape, dtype=np.int64)) == 1:
+            with Derivation(n.of):
+                return broadcast_to(x, shape=n.shape)
+
+
 REWRITES = {
     "mul": [times_one, times_zero], "matmul": [times_zero], "div": [times_zero, over_one],
     "add": [plus_zero], "sub": [plus_zero, zero_minus, minus_self],
     "power": [over_one, to_the_zero], "neg": [double_negation],
+    "broadcast_to": [broadcast_of_reshape],
 }
 """The rewrite table: op -> rules tried in order (after constant folding)."""
 

@@ -1,1 +1,12 @@
-"""Drawings and slide figures (the top layer: it may use everything below)."""
+"""Drawings, traces and slide figures: the top layer, it may use everything below.
+
+* :func:`draw`: a symbolic graph (Figure 6.10 style) or a tape circuit;
+* :func:`draw_side_by_side`, :func:`backprop_steps`: the two engines compared,
+  and the backward pass step by step;
+* :func:`trace_table`: the Wengert list with forward and reverse derivatives;
+* :func:`save_figure` and :mod:`.figures`: the slide figures.
+"""
+
+from .render import (GraphvizMissingError, backprop_steps, draw, draw_dot, draw_side_by_side,
+                     save_figure)
+from .trace import TraceTable, trace_table

@@ -1,0 +1,101 @@
+"""One function, two pictures: the tape's numbers beside the symbolic derivative graph,
+and the backward pass revealed one step at a time.
+"""
+
+from .. import symbolic as sym
+from .. import tape
+from ..api import arg_names, get_engine
+from ..passes import toposort, reverse_pass
+from ..tape import as_float_array, default_seed, value_of
+from .circuit import write_circuit
+from .dot import Dot
+from .graph import write_graph
+
+
+def output_name(fun):
+    """A label for the function's output: its name, or ``f`` for a lambda."""
+    name = getattr(fun, "__name__", "f")
+    return name if name.isidentifier() and len(name) <= 12 else "f"
+
+
+def record(fun, args):
+    """Run ``fun`` on the tape with named leaves; returns the leaves and the output."""
+    names = arg_names(fun, len(args))
+    leaves = [tape.Tensor(as_float_array(a, n), requires_grad=True, name=n)
+              for a, n in zip(args, names)]
+    return leaves, fun(*leaves)
+
+
+def trace(fun, args):
+    """Build ``fun``'s graph on named vars; returns the vars and the (named) output."""
+    names = arg_names(fun, len(args))
+    variables = [sym.var(n, shape=as_float_array(a).shape) for a, n in zip(args, names)]
+    return variables, fun(*variables).named(output_name(fun))
+
+
+def draw_side_by_side(fun, *args):
+    """The tape's record with numbers (left) beside the symbolic derivative graph (right)."""
+    leaves, y = record(fun, args)
+    y.backward()
+    variables, z = trace(fun, args)
+    derivative = sym.grad(z, variables)   # as built: simplified, it may fold into the forward graph
+    dot = Dot(rankdir="LR", label=f"{output_name(fun)}: symbol-to-number and symbol-to-symbol")
+    dot.open_cluster("tape", "tape: numbers forward (green) and backward (red)")
+    write_circuit(dot, y, {id(t): t.grad for t in toposort([y]) if t.grad is not None},
+                  prefix="t_", output_name=output_name(fun))
+    dot.close_cluster()
+    dot.open_cluster("symbolic", "symbolic: the derivative as a graph, no numbers")
+    write_graph(dot, derivative, prefix="s_", split=False)
+    dot.close_cluster()
+    return dot
+
+
+def backprop_steps(fun, *args, engine="tape"):
+    """One drawing per backward step, for slides that reveal the gradients in turn.
+
+    On the tape, frame 0 shows the forward values; each later frame lights the
+    gate whose rule just ran and adds the gradients it wrote (red). On the
+    symbolic engine, each frame adds the derivative nodes that step built.
+    Returns a list of :class:`~backprop_toolkit.viz.dot.Dot`.
+    """
+    get_engine(engine)
+    return tape_steps(fun, args) if engine == "tape" else symbolic_steps(fun, args)
+
+
+def tape_steps(fun, args):
+    _, y = record(fun, args)
+    name = output_name(fun)
+    frames = [({}, ())]
+    seed = default_seed(y)
+    frames.append(({id(y): seed}, (y,)))
+
+    def on_step(node, bars):
+        frames.append((dict(bars), (node,)))
+
+    leaves = [t for t in toposort([y]) if t.prim is None and t.requires_grad]
+    reverse_pass([y], [seed], leaves, value_of, on_step=on_step)
+    dots = []
+    for k, (grads, lit) in enumerate(frames):
+        dot = Dot(rankdir="LR", label=f"step {k} of {len(frames) - 1}")
+        write_circuit(dot, y, {key: value for key, value in grads.items()}, highlight=lit,
+                      output_name=name)
+        dots.append(dot)
+    return dots
+
+
+def symbolic_steps(fun, args):
+    variables, z = trace(fun, args)
+    snapshots = []
+
+    def on_step(node, bars):
+        snapshots.append([bars[id(i)] for i in node.inputs if id(i) in bars])
+
+    sym.grad(z, variables, on_step=on_step)
+    dots, shown = [], []
+    frames = [[]] + snapshots
+    for k, new in enumerate(frames):
+        shown = shown + [n for n in new if all(n is not s for s in shown)]
+        dot = Dot(rankdir="BT", label=f"step {k} of {len(frames) - 1}")
+        write_graph(dot, [z] + shown, highlight=new)
+        dots.append(dot)
+    return dots

@@ -1,0 +1,47 @@
+"""Every colour, font and shape of the drawings, in one place.
+
+Forward nodes are quiet (white, dark outline); derivative nodes (made by
+``sym.grad``) are orange, as the added half of Figure 6.10; on circuits,
+values are green and gradients red, as on the lecture slides.
+"""
+
+FONT = "Helvetica"
+VALUE_COLOUR = "#1b7f3b"      # forward values on circuit wires
+GRAD_COLOUR = "#c0262d"       # gradients on circuit wires
+DERIVATIVE_FILL = "#fde2c4"   # nodes added by differentiation
+DERIVATIVE_LINE = "#d9730d"
+FORWARD_FILL = "#ffffff"
+FORWARD_LINE = "#333333"
+VAR_FILL = "#dbe9f6"
+HIGHLIGHT = "#ffd84d"          # the node a step-by-step frame is working on
+MUTED = "#9a9a9a"
+
+GRAPH = {"fontname": FONT, "fontsize": "12", "nodesep": "0.35", "ranksep": "0.45",
+         "bgcolor": "white"}
+NODE = {"fontname": FONT, "fontsize": "12"}
+EDGE = {"fontname": FONT, "fontsize": "10", "arrowsize": "0.7", "color": FORWARD_LINE}
+
+# symbolic graphs (Figure 6.10 style)
+FORWARD_NODE = {"shape": "circle", "style": "filled", "fillcolor": FORWARD_FILL,
+                "color": FORWARD_LINE, "width": "0.55", "fixedsize": "false", "margin": "0.04"}
+VAR_NODE = dict(FORWARD_NODE, fillcolor=VAR_FILL)
+DERIVATIVE_NODE = dict(FORWARD_NODE, fillcolor=DERIVATIVE_FILL, color=DERIVATIVE_LINE)
+CONST_NODE = {"shape": "box", "style": "rounded,filled", "fillcolor": "#f2f2f2",
+              "color": MUTED, "fontsize": "10", "height": "0.3", "width": "0.3"}
+DERIVATIVE_EDGE = {"color": DERIVATIVE_LINE}
+CLUSTER = {"style": "rounded,dashed", "color": MUTED, "fontcolor": "#555555", "fontsize": "11"}
+
+# tape circuits (lecture-slide style)
+GATE = {"shape": "circle", "style": "filled", "fillcolor": "#ffffff", "color": FORWARD_LINE,
+        "width": "0.42", "height": "0.42", "fixedsize": "true", "fontsize": "13"}
+TERMINAL = {"shape": "plaintext", "fontsize": "14"}
+CONSTANT_TERMINAL = {"shape": "plaintext", "fontsize": "11", "fontcolor": "#555555"}
+
+# how an op shows as a gate on a circuit
+GATE_SYMBOL = {"add": "+", "sub": "−", "mul": "×", "div": "÷", "neg": "−x", "power": "xⁿ",
+               "square": "x²", "maximum": "max", "matmul": "@", "sigmoid": "σ", "exp": "exp",
+               "log": "log", "sin": "sin", "cos": "cos", "tanh": "tanh", "sqrt": "√",
+               "sum": "Σ", "relu": "relu", "abs": "|x|", "transpose": "ᵀ", "reshape": "⤶",
+               "getitem": "[ ]", "broadcast_to": "⇉", "sum_to": "Σ→", "max": "max",
+               "mean": "mean", "where": "?:", "softmax": "softmax", "log_softmax": "logsm",
+               "logsumexp": "lse"}
