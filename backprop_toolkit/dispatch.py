@@ -71,9 +71,6 @@ class Primitive:
         """Number of array inputs."""
         return len(self.vjp)
 
-    def __call__(self, *args, **params):
-        return bind(self, *args, **params)
-
     def __repr__(self):
         return f"<primitive {self.name}>"
 
@@ -113,6 +110,9 @@ def bind(prim, *args, **params):
     if engine is None:
         return prim.run(args, params)
     return engine.apply(prim, args, params)
+
+
+Primitive.__call__ = bind  # calling a primitive *is* binding it (one frame less per op)
 
 
 def shape_of(x):

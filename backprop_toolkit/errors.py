@@ -45,11 +45,17 @@ def user_frame():
     """
     frame = sys._getframe(1)
     while frame is not None:
-        filename = frame.f_code.co_filename
-        if not filename.startswith(_PACKAGE_DIR):
-            return filename, frame.f_lineno
+        code = frame.f_code
+        inside = _INSIDE.get(code)
+        if inside is None:
+            inside = _INSIDE[code] = code.co_filename.startswith(_PACKAGE_DIR)
+        if not inside:
+            return code.co_filename, frame.f_lineno
         frame = frame.f_back
     return None
+
+
+_INSIDE = {}  # code object -> is it this package's code? (saves a string test per frame)
 
 
 def format_where(where):

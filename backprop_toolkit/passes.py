@@ -54,8 +54,10 @@ def depending_on(order, sources):
     """The ids of the nodes in ``order`` (topological) that depend on a source."""
     live = {id(s) for s in sources}
     for node in order:
-        if id(node) not in live and any(id(i) in live for i in node.inputs):
-            live.add(id(node))
+        for i in node.inputs:
+            if id(i) in live:
+                live.add(id(node))
+                break
     return live
 
 
@@ -80,19 +82,21 @@ def reverse_pass(outputs, seeds, wrt, view, add=None, on_step=None):
             bars[id(out)] = add(bars.get(id(out)), seed)
     for node in reversed(order):
         g = bars.get(id(node))
-        if g is None or node.prim is None or node.prim.boolean:
+        prim = node.prim
+        if g is None or prim is None or prim.boolean:
             continue
         inputs = node.inputs
-        views = None
+        views = [view(x) for x in inputs]
+        out = view(node)
         for i, inp in enumerate(inputs):
-            rule = node.prim.vjp[i]
+            rule = prim.vjp[i]
             if rule is None or id(inp) not in live:
                 continue
-            if views is None:
-                views = [view(x) for x in inputs]
-            bar = rule(g, view(node), *views, **node.params)
-            check_rule_result(bar, inp, node, i, "VJP")
-            bars[id(inp)] = add(bars.get(id(inp)), bar)
+            bar = rule(g, out, *views, **node.params)
+            if getattr(bar, "shape", ()) != getattr(views[i], "shape", ()):
+                check_rule_result(bar, inp, node, i, "VJP")
+            total = bars.get(id(inp))
+            bars[id(inp)] = bar if total is None else add(total, bar)
         if on_step is not None:
             on_step(node, bars)
     return [bars.get(id(w)) for w in wrt], bars, order
@@ -110,21 +114,22 @@ def forward_pass(outputs, sources, tangents, view, add=None):
     order = toposort(outputs, stop=sources)
     dots = {id(s): t for s, t in zip(sources, tangents)}
     for node in order:
-        if id(node) in dots or node.prim is None or node.prim.boolean:
+        prim = node.prim
+        if id(node) in dots or prim is None or prim.boolean:
             continue
         inputs = node.inputs
-        views = None
-        dot = None
+        views = out = dot = None
         for i, inp in enumerate(inputs):
             t = dots.get(id(inp))
-            rule = node.prim.jvp[i]
+            rule = prim.jvp[i]
             if t is None or rule is None:
                 continue
             if views is None:
-                views = [view(x) for x in inputs]
-            contrib = rule(t, view(node), *views, **node.params)
-            check_rule_result(contrib, node, node, i, "JVP")
-            dot = add(dot, contrib)
+                views, out = [view(x) for x in inputs], view(node)
+            contrib = rule(t, out, *views, **node.params)
+            if getattr(contrib, "shape", ()) != getattr(out, "shape", ()):
+                check_rule_result(contrib, node, node, i, "JVP")
+            dot = contrib if dot is None else add(dot, contrib)
         if dot is not None:
             dots[id(node)] = dot
     return [dots.get(id(o)) for o in outputs], dots
@@ -132,6 +137,7 @@ def forward_pass(outputs, sources, tangents, view, add=None):
 
 def _add(total, term):
     return term if total is None else total + term
+
 
 
 def check_rule_result(result, target, node, position, kind):

@@ -74,18 +74,25 @@ class Tensor(Traced, Operators):
     @classmethod
     def apply(cls, prim, args, params):
         """Run ``prim`` on the numbers now; record it if a gradient will flow through."""
-        values = [a.value if isinstance(a, Tensor) else a for a in args]
+        values, tracked = [], False
+        for a in args:
+            if type(a) is Tensor:
+                values.append(a.value)
+                tracked = tracked or a.requires_grad
+            else:
+                values.append(a)
         where = user_frame()
         out = prim.run(values, params, where)
-        if prim.boolean or not any(isinstance(a, Tensor) and a.requires_grad for a in args):
+        if prim.boolean or not tracked:
             return Tensor(out, where=where)
-        inputs = tuple(a if isinstance(a, Tensor) else Tensor(a, where=where) for a in args)
-        return Tensor(out, True, prim=prim, inputs=inputs, params=params, where=where)
+        inputs = tuple(a if type(a) is Tensor else Tensor(a, where=where) for a in args)
+        return recorded(out, prim, inputs, params, where)
 
     # -- what a tensor looks like ------------------------------------------
     @property
     def shape(self):
-        return np.shape(self.value)
+        value = self.value
+        return value.shape if hasattr(value, "shape") else np.shape(value)
 
     @property
     def dtype(self):
@@ -146,6 +153,14 @@ class Tensor(Traced, Operators):
     def zero_grad(self):
         """Forget the accumulated gradient (``grad`` back to ``None``)."""
         self.grad = None
+
+
+def recorded(value, prim, inputs, params, where):
+    """A tensor computed by ``prim`` from ``inputs``: the record, made without ``__init__``."""
+    t = Tensor.__new__(Tensor)
+    t.value, t.prim, t.inputs, t.params, t.where = value, prim, inputs, params, where
+    t.requires_grad, t.name, t.grad, t.backward_ran = True, None, None, False
+    return t
 
 
 def value_of(tensor):

@@ -19,7 +19,7 @@ class Program:
 
     Attributes:
         inputs, outputs: the nodes, in call and return order.
-        steps: ``(prim, where, arg_slots, params, out_slot, free_slots)`` in order.
+        steps: ``(impl, arg_slots, params, out_slot, free_slots, node)`` in order.
     """
 
     def __init__(self, outputs, inputs):
@@ -50,8 +50,8 @@ class Program:
         for s, k in last_use.items():
             if s not in keep:
                 frees[k].append(s)
-        return [(n.prim, n.where, tuple(slot[id(i)] for i in n.inputs), n.params,
-                 slot[id(n)], tuple(frees[k])) for k, n in enumerate(computed)]
+        return [(n.prim.impl, tuple(slot[id(i)] for i in n.inputs), n.params, slot[id(n)],
+                 tuple(frees[k]), n) for k, n in enumerate(computed)]
 
     def __call__(self, *values):
         if len(values) != len(self.inputs):
@@ -60,10 +60,17 @@ class Program:
         slots = list(self.initial)
         for s, node, value in zip(self.input_slots, self.inputs, values):
             slots[s] = check_feed(node, value)
-        for prim, where, args, params, out, frees in self.steps:
-            slots[out] = prim.run([slots[a] for a in args], params, where)
-            for f in frees:
-                slots[f] = None
+        step = None
+        try:
+            for step in self.steps:
+                impl, args, params, out, frees, _ = step
+                slots[out] = impl(*[slots[a] for a in args], **params)
+                for f in frees:
+                    slots[f] = None
+        except (ValueError, TypeError, IndexError):
+            _, args, params, _, _, node = step  # run it again for the message naming the node
+            node.prim.run([slots[a] for a in args], params, node.where)
+            raise
         return [as_numpy(slots[s]) for s in self.output_slots]
 
     def __len__(self):
