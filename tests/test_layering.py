@@ -11,7 +11,7 @@ import pytest
 
 PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "backprop_toolkit"
 LAYERS = ["errors", "dispatch", "primitives", "ops", "passes", "tape", "symbolic", "engines", "api", "swell",
-          "checking", "viz"]
+          "checking", "exercises", "viz"]
 SAME_LEVEL = {"tape": "engines", "symbolic": "engines"}
 
 
