@@ -22,6 +22,7 @@ from . import symbolic as sym
 from . import tape as tp
 from .dispatch import Traced, shape_of
 from .errors import BackpropError, DTypeError, ShapeError
+from .passes import toposort
 from .tape import as_float_array
 
 
@@ -107,9 +108,10 @@ class TapeEngine:
     def linearize(self, call):
         nested = self.nested(call.primals())
         xs, y = self.watch(call)
+        order = toposort([y], stop=xs)  # walked once, swept once per tangent
 
         def pushforward(tangents):
-            return tp.jvp([y], xs, tangents, create_graph=nested)[0]
+            return tp.jvp([y], xs, tangents, create_graph=nested, order=order)[0]
 
         return (y if nested else y.value), pushforward
 
@@ -208,7 +210,8 @@ class SymbolicEngine:
         forward, pushforward = self.traced(call, "jvp", build)
         values = self.feed(call)
         (value,) = forward(*values)
-        return value, lambda tangents: pushforward(*values, *tangents)[0]
+        tangent_part = pushforward.partial(*values)  # forward values once, then per tangent
+        return value, lambda tangents: tangent_part(*tangents)[0]
 
     def value_and_grad(self, call):
         if self.nested(call.args):

@@ -102,7 +102,7 @@ def reverse_pass(outputs, seeds, wrt, view, add=None, on_step=None):
     return [bars.get(id(w)) for w in wrt], bars, order
 
 
-def forward_pass(outputs, sources, tangents, view, add=None):
+def forward_pass(outputs, sources, tangents, view, add=None, order=None):
     """Tangents of ``outputs`` given tangents of ``sources`` (forward mode).
 
     Walks the region from the sources forward in topological order and sums
@@ -111,7 +111,7 @@ def forward_pass(outputs, sources, tangents, view, add=None):
     source) and the dict of all tangents.
     """
     add = add or _add
-    order = toposort(outputs, stop=sources)
+    order = toposort(outputs, stop=sources) if order is None else order
     dots = {id(s): t for s, t in zip(sources, tangents)}
     for node in order:
         prim = node.prim

@@ -203,11 +203,15 @@ def grad(outputs, inputs, seeds, create_graph=False):
     return [zeros_for(x, create_graph) if b is None else b for x, b in zip(inputs, bars)]
 
 
-def jvp(outputs, inputs, tangents, create_graph=False):
-    """Tangents of ``outputs`` for input ``tangents`` (forward mode over the record)."""
+def jvp(outputs, inputs, tangents, create_graph=False, order=None):
+    """Tangents of ``outputs`` for input ``tangents`` (forward mode over the record).
+
+    ``order``: the record's topological order, if already known (Jacobians
+    sweep the same record once per column).
+    """
     view = same_tensor if create_graph else value_of
     tangents = [as_seed(t, create_graph) for t in tangents]
-    dots, _ = forward_pass(outputs, inputs, tangents, view)
+    dots, _ = forward_pass(outputs, inputs, tangents, view, order=order)
     return [zeros_for(y, create_graph) if d is None else d for y, d in zip(outputs, dots)]
 
 

@@ -306,3 +306,15 @@ def test_broadcast_scalar_one_is_simplified_away():
     assert s is x
     assert [r.rule for r in fired] == ["fold_constants", "times_one", "fold_constants",
                                        "plus_zero"]
+
+
+def test_partial_program_recomputes_only_the_dynamic_part(rng):
+    x = sym.var("x", shape=(3,))
+    t = sym.var("t", shape=(3,))
+    dot = sym.simplify(sym.jvp(bt.sum(bt.exp(bt.sin(x)) * x), x, [t]))
+    program = sym.compile([dot], [x, t])
+    xv = rng.standard_normal(3)
+    run = program.partial(xv)
+    for _ in range(2):
+        tv = rng.standard_normal(3)
+        assert run(tv)[0] == pytest.approx(program(xv, tv)[0], rel=1e-14)

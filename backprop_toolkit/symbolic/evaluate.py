@@ -37,15 +37,17 @@ class Program:
         self.initial = [n.value if n.op == "const" else None for n in order]
         self.input_slots = [slot[id(n)] for n in self.inputs]
         self.output_slots = [slot[id(n)] for n in self.outputs]
-        self.steps = self._schedule(order, slot, given)
-
-    def _schedule(self, order, slot, given):
+        self._order, self._slot = order, slot
         computed = [n for n in order if n.prim is not None and id(n) not in given]
+        self.steps = self._schedule(computed, slot)
+
+    def _schedule(self, computed, slot):
+        """Steps for ``computed`` (in that order), each freeing what it used last."""
         last_use = {}
         for k, n in enumerate(computed):
             for i in n.inputs:
                 last_use[slot[id(i)]] = k
-        keep = set(self.output_slots) | {slot[id(n)] for n in order if n.op == "const"}
+        keep = set(self.output_slots) | {slot[id(n)] for n in self._order if n.op == "const"}
         frees = [[] for _ in computed]
         for s, k in last_use.items():
             if s not in keep:
@@ -60,9 +62,12 @@ class Program:
         slots = list(self.initial)
         for s, node, value in zip(self.input_slots, self.inputs, values):
             slots[s] = check_feed(node, value)
+        return self._run(self.steps, slots)
+
+    def _run(self, steps, slots):
         step = None
         try:
-            for step in self.steps:
+            for step in steps:
                 impl, args, params, out, frees, _ = step
                 slots[out] = impl(*[slots[a] for a in args], **params)
                 for f in frees:
@@ -75,6 +80,38 @@ class Program:
 
     def __len__(self):
         return len(self.steps)
+
+    def partial(self, *static_values):
+        """Fix the first inputs; returns ``run(*other_inputs)`` that only recomputes
+        what depends on the others.
+
+        Forward mode uses it: the forward values are computed once, then each
+        tangent costs only the tangent part of the graph.
+        """
+        k = len(static_values)
+        static_ids = {id(n) for n in self.inputs[:k]}
+        computed = [n for n in self._order if n.prim is not None
+                    and id(n) not in {id(i) for i in self.inputs}]
+        for n in computed:  # a step is static when all its inputs are
+            if all(i.op == "const" or id(i) in static_ids for i in n.inputs):
+                static_ids.add(id(n))
+        static = [n for n in computed if id(n) in static_ids]
+        steps = self._schedule(static + [n for n in computed if id(n) not in static_ids],
+                               self._slot)
+        slots = list(self.initial)
+        for s, node, value in zip(self.input_slots, self.inputs, static_values):
+            slots[s] = check_feed(node, value)
+        self._run(steps[:len(static)], slots)
+        prepared = slots
+        dynamic, inputs = steps[len(static):], list(zip(self.input_slots, self.inputs))[k:]
+
+        def run(*values):
+            filled = list(prepared)
+            for (s, node), value in zip(inputs, values):
+                filled[s] = check_feed(node, value)
+            return self._run(dynamic, filled)
+
+        return run
 
 
 def as_numpy(value):
