@@ -59,3 +59,14 @@ $(BENCH_STAMP): pyproject.toml
 .PHONY: bench
 bench: $(BENCH_STAMP)
 	$(BENCH_PY) -m bench
+
+# The student release of the nbgrader exercises: one folder per assignment in
+# notebooks/exercises/release/, without solutions or hidden tests. nbgrader
+# runs the `alembic` program of the venv, so its bin/ goes first on PATH.
+EXERCISES := $(notdir $(wildcard notebooks/exercises/source/*))
+.PHONY: release
+release: $(STAMP)
+	cd notebooks/exercises && for a in $(EXERCISES); do \
+		PATH="$(abspath $(VENV))/bin:$$PATH" "$(abspath $(PY))" -m nbgrader generate_assignment "$$a" --force || exit 1; \
+	done
+	@echo "student notebooks: notebooks/exercises/release/<assignment>/"
