@@ -62,7 +62,8 @@ class Node(Traced, Operators):
     def __init__(self, op, prim, inputs, params, shape, dtype, name=None, value=None, of=None,
                  where=None):
         self.op, self.prim, self.inputs, self.params = op, prim, inputs, params
-        self.shape, self.dtype, self.name = tuple(shape), np.dtype(dtype), name
+        self.shape, self.name = tuple(shape), name
+        self.dtype = dtype if isinstance(dtype, np.dtype) else np.dtype(dtype)
         self.value, self.of, self.where = value, of, where
 
     @classmethod
@@ -110,12 +111,19 @@ class Node(Traced, Operators):
         return short(self)
 
 
+FLOAT64 = np.dtype(np.float64)
+BOOL = np.dtype(bool)
+
+
 def result_dtype(prim, dtypes):
     """The output dtype: bool for comparisons, else the inputs' float type."""
     if prim.boolean:
-        return np.dtype(bool)
+        return BOOL
     floats = [d for d in dtypes if d.kind == "f"]
-    return np.result_type(*floats) if floats else np.dtype(np.float64)
+    if not floats:
+        return FLOAT64
+    first = floats[0]
+    return first if all(d is first for d in floats) else np.result_type(*floats)
 
 
 def var(name, shape=(), dtype=np.float64):

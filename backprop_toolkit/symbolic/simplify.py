@@ -119,6 +119,9 @@ REWRITES = {
 }
 """The rewrite table: op -> rules tried in order (after constant folding)."""
 
+FOLD_ONLY = (fold_constants,)
+RULES = {op: FOLD_ONLY + tuple(rules) for op, rules in REWRITES.items()}
+
 
 # -- the driver ----------------------------------------------------------------
 def simplify(outputs, report=False):
@@ -151,7 +154,9 @@ def simplify(outputs, report=False):
 
 def _rebuild(node, new, alias):
     """``node`` over its simplified inputs (itself if nothing changed)."""
-    inputs = tuple(alias.get(id(new[id(i)]), (None, new[id(i)]))[1] for i in node.inputs)
+    inputs = tuple(new[id(i)] for i in node.inputs)
+    if alias:
+        inputs = tuple(alias.get(id(x), (None, x))[1] for x in inputs)
     of = new.get(id(node.of), node.of) if node.of is not None else None
     if all(a is b for a, b in zip(inputs, node.inputs)) and of is node.of:
         return node
@@ -161,7 +166,7 @@ def _rebuild(node, new, alias):
 
 def _rewrite(node, fired):
     for _ in range(100):  # each rewrite shrinks the node; this only bounds a bad rule
-        for rule in [fold_constants] + REWRITES.get(node.op, []):
+        for rule in RULES.get(node.op, FOLD_ONLY):
             result = rule(node)
             if result is not None:
                 fired.append(Rewrite(rule.__name__, short(node), short(result)))
@@ -202,7 +207,7 @@ def cse_key(node):
         return ("const", isinstance(node.value, float), value.dtype.str, value.shape,
                 value.tobytes())
     return (node.op, id(node.prim), tuple(id(i) for i in node.inputs),
-            params_key(node.params))
+            params_key(node.params) if node.params else ())
 
 
 def params_key(value):
