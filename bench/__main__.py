@@ -20,11 +20,19 @@ def parse(argv=None):
     parser.add_argument("--no-peers", action="store_true", help="measure our engines only")
     parser.add_argument("--no-docs", action="store_true",
                         help="write bench/results only, not docs/benchmarks.md")
+    parser.add_argument("--rerender", action="store_true",
+                        help="rewrite the reports from bench/results/latest.json, measure nothing")
     return parser.parse_args(argv)
 
 
 def main(argv=None):
     args = parse(argv)
+    if args.rerender:
+        from .report import rerender
+        from .run import ROOT
+
+        rerender(ROOT / "bench" / "results", ROOT / "docs")
+        return
     set_thread_environment(max(args.threads, 2))  # the pools' size; W2 also runs 2 threads
     from .run import run_suite
 
