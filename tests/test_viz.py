@@ -178,3 +178,14 @@ def test_committed_figures_are_current(tmp_path):
     for fmt in ("svg", "pdf", "png"):
         expected = {f"{n}.{fmt}" for n in names}
         assert {p.name for p in committed.glob(f"*.{fmt}")} == expected
+
+
+def test_a_fork_shows_each_branch_and_the_sum():
+    """x feeds two gates: each wire carries its own share, the sum is shown at x."""
+    x = tape.Tensor(3.0, requires_grad=True, name="x")
+    out = x * x + 2.0 * x          # d/dx = 2x + 2 = 8, shares 3, 3 (x*x) and 2
+    out.backward()
+    text = bt.draw_dot(out)
+    assert sorted(wire_values(text, RED)) == sorted(["3.00", "3.00", "2.00", "1.00", "1.00",
+                                                      "1.00"])
+    assert "Σ 8.00" in text

@@ -182,7 +182,7 @@ def _merge(node, merged, fired):
     if key is None:
         return node
     seen = merged.setdefault(key, node)
-    if seen is not node:
+    if seen is not node and node.op != "const":  # equal constants merge silently
         fired.append(Rewrite("common subexpression", short(node), short(seen)))
     return seen
 

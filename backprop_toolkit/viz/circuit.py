@@ -24,31 +24,75 @@ def gate_symbol(tensor):
     return styles.GATE_SYMBOL.get(tensor.prim.name, tensor.prim.name)
 
 
-def write_circuit(dot, output, grads, highlight=(), prefix="", output_name=None):
+def branch_grad(t, k, grads):
+    """The gradient that gate ``t`` sends back along its ``k``-th wire.
+
+    It is the gate's VJP rule applied to the gate's own gradient: where a value
+    fans out to several gates, each wire shows its own share, and the shares
+    add up at the fork (shown as a sum there).
+    """
+    g = grads.get(id(t))
+    rule = t.prim.vjp[k] if t.prim is not None and not t.prim.boolean else None
+    if g is None or rule is None:
+        return None
+    return rule(g, t.value, *[i.value for i in t.inputs], **t.params)
+
+
+def fan_out(order):
+    uses = {}
+    for t in order:
+        for i in t.inputs:
+            uses[id(i)] = uses.get(id(i), 0) + 1
+    return uses
+
+
+def total_label(name, total):
+    return (f'<{html_escape(name)}<br/><font color="{styles.GRAD_COLOUR}" point-size="10">'
+            f'Σ {html_escape(format_value(total))}</font>>')
+
+
+def write_circuit(dot, output, grads, highlight=(), prefix="", output_name=None, ran=None,
+                  tangents=False):
     """Add the recorded computation of ``output`` to ``dot``.
 
     Args:
         grads: ``id(tensor) -> gradient`` for the tensors whose gradient is
-            shown (the others' wires show values only).
+            known; a wire shows the share its gate sends back, once the gate's
+            gradient is known (values only before).
         highlight: tensors drawn lit (a step-by-step frame's current gate).
+        ran: ids of the gates whose rule has run (step-by-step frames); by
+            default every gate whose gradient is known.
+        tangents: ``grads`` holds forward-mode tangents instead: each wire
+            shows the tangent of the value it carries (no shares, no sums).
     """
     order = toposort([output])
     lit = {id(t) for t in highlight}
+    uses = fan_out(order)
     for t in order:
         node_id = dot.id(t, prefix)
+        forked = not tangents and uses.get(id(t), 0) > 1 and id(t) in grads
         if t.prim is not None:
             style = dict(styles.GATE)
             if id(t) in lit:
                 style.update(fillcolor=styles.HIGHLIGHT, penwidth="2")
+            if forked:
+                style.update(xlabel=total_label("", grads[id(t)]))
             dot.node(node_id, label=gate_symbol(t), **style)
         elif t.requires_grad:
-            dot.node(node_id, label=t.name or "input", **styles.TERMINAL)
+            name = t.name or "input"
+            dot.node(node_id, label=total_label(name, grads[id(t)]) if forked else name,
+                     **styles.TERMINAL)
         else:
             dot.node(node_id, label=format_value(t.value), **styles.CONSTANT_TERMINAL)
     for t in order:
         for k, i in enumerate(t.inputs):
-            label = wire_label(i.value, grads.get(id(i))) if i.prim is not None or i.requires_grad \
-                else ""
+            label = ""
+            if i.prim is not None or i.requires_grad:  # constants' wires stay bare
+                if tangents:
+                    share = grads.get(id(i))
+                else:
+                    share = branch_grad(t, k, grads) if ran is None or id(t) in ran else None
+                label = wire_label(i.value, share)
             attrs = {"label": label} if label else {}
             if len(t.inputs) > 1 and t.prim.name not in ("add", "mul", "maximum"):
                 attrs.update(headlabel=str(k), labelfontsize="8", labelfontcolor=styles.MUTED)

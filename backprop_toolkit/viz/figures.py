@@ -148,7 +148,7 @@ def forward_accumulation_graph():
     leaves, out = record(wengert, (1.5, -0.5))
     _, dots = forward_pass([out], leaves, [np.ones(()), np.zeros(())], value_of)
     dot = Dot(rankdir="LR", label="x1 x2 + sin x1: values (green), tangents dw/dx1 (red)")
-    write_circuit(dot, out, dots, output_name="f")
+    write_circuit(dot, out, dots, output_name="f", tangents=True)
     return dot
 
 

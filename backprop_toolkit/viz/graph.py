@@ -12,13 +12,11 @@ from . import styles
 from .dot import Dot, format_value, html_escape
 
 COMMUTATIVE = {"add", "mul", "maximum"}
-OP_TEXT = {"add": "+", "sub": "−", "mul": "×", "div": "÷", "neg": "−", "matmul": "@",
-           "power": "^", "const": ""}
 
 
 def node_label(node):
     """HTML-like label: the name in bold over the op (``z`` over ``f``), or the op alone."""
-    op = OP_TEXT.get(node.op, node.op)
+    op = styles.GATE_SYMBOL.get(node.op, node.op)  # the same symbols as on tape circuits
     if node.op == "var":
         return f"<<b>{html_escape(node.name or 'x')}</b>>"
     if node.op == "const":

@@ -65,20 +65,19 @@ def backprop_steps(fun, *args, engine="tape"):
 def tape_steps(fun, args):
     _, y = record(fun, args)
     name = output_name(fun)
-    frames = [({}, ())]
     seed = default_seed(y)
-    frames.append(({id(y): seed}, (y,)))
+    frames = [({}, (), set()), ({id(y): seed}, (y,), set())]   # values; then the seed
 
     def on_step(node, bars):
-        frames.append((dict(bars), (node,)))
+        ran = frames[-1][2] | {id(node)}
+        frames.append((dict(bars), (node,), ran))
 
     leaves = [t for t in toposort([y]) if t.prim is None and t.requires_grad]
     reverse_pass([y], [seed], leaves, value_of, on_step=on_step)
     dots = []
-    for k, (grads, lit) in enumerate(frames):
+    for k, (grads, lit, ran) in enumerate(frames):
         dot = Dot(rankdir="LR", label=f"step {k} of {len(frames) - 1}")
-        write_circuit(dot, y, {key: value for key, value in grads.items()}, highlight=lit,
-                      output_name=name)
+        write_circuit(dot, y, grads, highlight=lit, output_name=name, ran=ran)
         dots.append(dot)
     return dots
 
