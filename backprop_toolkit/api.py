@@ -8,6 +8,7 @@ both give the same numbers, and both compose to any order.
 
 import functools
 import inspect
+import weakref
 
 import numpy as np
 
@@ -50,8 +51,24 @@ def normalize_argnums(argnums, nargs, fun):
     return nums, many
 
 
+_NAMES = weakref.WeakKeyDictionary()  # fun -> {nargs: names}: inspect.signature is slow
+
+
 def arg_names(fun, nargs):
     """Parameter names of ``fun`` (labels for drawings), ``x0, x1, ...`` otherwise."""
+    try:
+        return _NAMES[fun][nargs]
+    except (KeyError, TypeError):
+        pass
+    names = _arg_names(fun, nargs)
+    try:
+        _NAMES.setdefault(fun, {})[nargs] = names
+    except TypeError:  # not weak-referenceable
+        pass
+    return names
+
+
+def _arg_names(fun, nargs):
     try:
         params = list(inspect.signature(fun).parameters.values())
     except (TypeError, ValueError):
@@ -71,6 +88,8 @@ def finish(x):
 
     Inside another transform (a tensor with history, a node) it stays as it is.
     """
+    if type(x) is np.ndarray:
+        return x if x.ndim else x[()]
     for adapter in _ADAPTERS.values():
         if adapter.is_result(x):
             return x

@@ -154,11 +154,16 @@ class SymbolicEngine:
 
     # -- at the top level: trace once per signature, compile, run -------------
     def traced(self, call, kind, build):
-        """Programs for ``call``'s signature: ``build(vars, diff_vars, y)`` makes them once."""
+        """``(programs, input values)`` for ``call``'s signature.
+
+        ``build(vars, diff_vars, y)`` makes the programs, once per signature;
+        the input values are the numeric arguments, in var order.
+        """
         key, traced_args = signature(call)
+        values = [as_input(a, dtype) for _, a, dtype in traced_args if dtype is not None]
         store = self._store(call.fun)
         if key is not None and store is not None and (kind, key) in store:
-            return store[(kind, key)]
+            return store[(kind, key)], values
         variables = [sym.var(name, np.shape(a), dtype)
                      for name, a, dtype in traced_args if dtype is not None]
         it = iter(variables)
@@ -168,18 +173,13 @@ class SymbolicEngine:
         programs = build(variables, [args[n] for n in call.nums], y)
         if key is not None and store is not None:
             store[(kind, key)] = programs
-        return programs
+        return programs, values
 
     def _store(self, fun):
         try:
             return self.cache.setdefault(fun, {})
         except TypeError:  # not weak-referenceable: trace every call
             return None
-
-    def feed(self, call):
-        """The values of the traced (numeric) arguments, in var order."""
-        return [as_input(a, n in call.nums) for n, a in enumerate(call.args)
-                if input_dtype(a, n in call.nums) is not None]
 
     def vjp(self, call):
         if self.nested(call.args):
@@ -192,8 +192,7 @@ class SymbolicEngine:
             return (sym.compile([y], variables),
                     sym.compile(sym.simplify(grads), variables + [seed]))
 
-        forward, backward = self.traced(call, "vjp", build)
-        values = self.feed(call)
+        (forward, backward), values = self.traced(call, "vjp", build)
         (value,) = forward(*values)
         return value, lambda cotangent: backward(*values, np.asarray(cotangent, value.dtype))
 
@@ -207,8 +206,7 @@ class SymbolicEngine:
             (dot,) = sym.simplify([sym.jvp(y, xs, tangents)])
             return sym.compile([y], variables), sym.compile([dot], variables + tangents)
 
-        forward, pushforward = self.traced(call, "jvp", build)
-        values = self.feed(call)
+        (forward, pushforward), values = self.traced(call, "jvp", build)
         (value,) = forward(*values)
         tangent_part = pushforward.partial(*values)  # forward values once, then per tangent
         return value, lambda tangents: tangent_part(*tangents)[0]
@@ -223,8 +221,8 @@ class SymbolicEngine:
             check_scalar(y, call.fun)
             return sym.compile(sym.simplify([y] + sym.grad(y, xs)), variables)
 
-        program = self.traced(call, "grad", build)
-        results = program(*self.feed(call))
+        program, values = self.traced(call, "grad", build)
+        results = program(*values)
         return results[0], results[1:]
 
     def is_result(self, x):
@@ -247,6 +245,8 @@ def input_dtype(a, differentiated):
     becomes a var too, so one compiled graph serves any data of that shape;
     integer and boolean arrays (indices, masks) and non-numbers are baked in.
     """
+    if type(a) is np.ndarray and a.dtype.kind == "f":  # the common case, quickly
+        return a.dtype
     if isinstance(a, Traced):
         raise BackpropError(f"a {a.engine} value was passed to a symbolic transform")
     if differentiated:
@@ -257,8 +257,11 @@ def input_dtype(a, differentiated):
     return dtype if dtype.kind == "f" else None
 
 
-def as_input(a, differentiated):
-    return as_float_array(a) if differentiated else np.asarray(a)
+def as_input(a, dtype):
+    """The value fed for argument ``a`` into its var of ``dtype``."""
+    if type(a) is np.ndarray and a.dtype == dtype:
+        return a
+    return np.asarray(a, dtype=dtype)
 
 
 def signature(call):
