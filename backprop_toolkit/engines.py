@@ -22,7 +22,7 @@ from . import symbolic as sym
 from . import tape as tp
 from .dispatch import Traced, shape_of
 from .errors import BackpropError, DTypeError, ShapeError
-from .passes import toposort
+from .passes import gc_paused, toposort
 from .tape import as_float_array
 
 
@@ -80,8 +80,9 @@ class TapeEngine:
     def nested(self, values):
         return self.tracing.depth > 0 or any(isinstance(v, tp.Tensor) for v in values)
 
+    @gc_paused
     def watch(self, call):
-        """Leaf tensors for the primals; an outer transform's tensor is used as it is."""
+        """Leaf tensors for the primals and the recorded output (one run of ``call``)."""
         xs = []
         for p, name in zip(call.primals(), call.names):
             if isinstance(p, tp.Tensor) and p.requires_grad:
@@ -164,6 +165,11 @@ class SymbolicEngine:
         store = self._store(call.fun)
         if key is not None and store is not None and (kind, key) in store:
             return store[(kind, key)], values
+        return self._build(call, kind, build, key, traced_args, store), values
+
+    @gc_paused
+    def _build(self, call, kind, build, key, traced_args, store):
+        """Trace ``call`` on vars, ``build`` its programs and store them under ``key``."""
         variables = [sym.var(name, np.shape(a), dtype)
                      for name, a, dtype in traced_args if dtype is not None]
         it = iter(variables)
@@ -173,7 +179,7 @@ class SymbolicEngine:
         programs = build(variables, [args[n] for n in call.nums], y)
         if key is not None and store is not None:
             store[(kind, key)] = programs
-        return programs, values
+        return programs
 
     def _store(self, fun):
         try:

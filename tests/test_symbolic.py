@@ -174,6 +174,8 @@ def test_compile_refuses_an_input_that_is_missing():
     (lambda x: x ** 0.0, "const"),
     (lambda x: (2.0 * 3.0 + 1.0) * x, "mul"),   # folded to a single const
     (lambda x: 0.0 - x, "neg"),
+    (lambda x: bt.sin(x) + -bt.cos(x), "sub"),
+    (lambda x: -bt.sin(x) + bt.cos(x), "sub"),
 ])
 def test_rewrites(build, expected_op):
     x = sym.var("x")

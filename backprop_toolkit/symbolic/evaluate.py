@@ -10,7 +10,7 @@ for any inputs. No source code is generated: no user string ever becomes code.
 import numpy as np
 
 from ..errors import BackpropError, ShapeError, format_where
-from ..passes import toposort
+from ..passes import gc_paused, toposort
 from .graph import Node
 
 
@@ -22,6 +22,7 @@ class Program:
         steps: ``(impl, arg_slots, params, out_slot, free_slots, node)`` in order.
     """
 
+    @gc_paused
     def __init__(self, outputs, inputs):
         self.outputs, self.inputs = list(outputs), list(inputs)
         order = toposort(self.outputs, stop=self.inputs)

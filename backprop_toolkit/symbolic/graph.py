@@ -23,20 +23,20 @@ class Derivation:
     output with them, as the book's figure shows the whole appended graph.
     """
 
-    stack = []
+    stack = []  # (output, user line) of the derivations under way, innermost last
 
     def __init__(self, of):
         self.of = of
 
     def __enter__(self):
-        Derivation.stack.append(self.of)
+        Derivation.stack.append((self.of, user_frame()))
 
     def __exit__(self, *exc):
         Derivation.stack.pop()
 
     @classmethod
     def current(cls):
-        return cls.stack[-1] if cls.stack else None
+        return cls.stack[-1][0] if cls.stack else None
 
 
 class Node(Traced, Operators):
@@ -69,8 +69,10 @@ class Node(Traced, Operators):
     @classmethod
     def apply(cls, prim, args, params):
         """Build ``prim(*args)`` as a new node; nothing is computed."""
-        inputs = tuple(a if isinstance(a, Node) else constant(a) for a in args)
-        where = user_frame()
+        inputs = tuple(a if type(a) is Node else constant(a) for a in args)
+        # every node of one derivation was made by the same user line (its sym.grad call)
+        of, where = Derivation.stack[-1] if Derivation.stack else (None, None)
+        where = where or user_frame()
         shapes = [n.shape for n in inputs]
         try:
             shape = prim.shape(*shapes, **params)
@@ -79,8 +81,7 @@ class Node(Traced, Operators):
                              f"{describe_shapes(inputs)} ({err})\n  at {format_where(where)}"
                              ) from None
         dtype = result_dtype(prim, [n.dtype for n in inputs if not is_weak(n)])
-        return Node(prim.name, prim, inputs, params, shape, dtype, of=Derivation.current(),
-                    where=where)
+        return Node(prim.name, prim, inputs, params, shape, dtype, of=of, where=where)
 
     @property
     def is_derivative(self):

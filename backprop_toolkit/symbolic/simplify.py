@@ -12,7 +12,8 @@ from collections import namedtuple
 
 import numpy as np
 
-from ..ops import neg
+from ..ops import neg, sub
+from ..passes import gc_paused
 from ..primitives import broadcast_to
 from .graph import Derivation, Node, nodes
 from .printing import short
@@ -77,6 +78,15 @@ def plus_zero(n):                     # x + 0 = 0 + x = x,  x - 0 = x
         return n.inputs[0]
 
 
+def plus_negated(n):                 # a + (-b) = a - b,  (-a) + b = b - a
+    if n.op == "add":
+        a, b = n.inputs
+        for x, negated in ((a, b), (b, a)):
+            if negated.op == "neg" and fits(x, n) and fits(negated, n):
+                with Derivation(n.of):
+                    return sub(x, negated.inputs[0])
+
+
 def zero_minus(n):                    # 0 - x = -x
     if n.op == "sub" and is_const(n.inputs[0], 0) and fits(n.inputs[1], n):
         with Derivation(n.of):  # the new node stays on n's side of the graph
@@ -113,7 +123,7 @@ def broadcast_of_reshape(n):          # broadcast_to(reshape(x, (1, 1)), s) = br
 
 REWRITES = {
     "mul": [times_one, times_zero], "matmul": [times_zero], "div": [times_zero, over_one],
-    "add": [plus_zero], "sub": [plus_zero, zero_minus, minus_self],
+    "add": [plus_zero, plus_negated], "sub": [plus_zero, zero_minus, minus_self],
     "power": [over_one, to_the_zero], "neg": [double_negation],
     "broadcast_to": [broadcast_of_reshape],
 }
@@ -124,6 +134,7 @@ RULES = {op: FOLD_ONLY + tuple(rules) for op, rules in REWRITES.items()}
 
 
 # -- the driver ----------------------------------------------------------------
+@gc_paused
 def simplify(outputs, report=False):
     """Equivalent nodes for ``outputs`` (a node or a list), simplified.
 
@@ -134,7 +145,8 @@ def simplify(outputs, report=False):
     """
     single = isinstance(outputs, Node)
     outs = [outputs] if single else list(outputs)
-    new, merged, alias, used, fired = {}, {}, {}, set(), []
+    new, merged, alias, used = {}, {}, {}, set()
+    fired = [] if report else None  # records are built only when asked for
     for node in nodes(outs):
         result = _rebuild(node, new, alias)
         if node.prim is not None:
@@ -169,7 +181,8 @@ def _rewrite(node, fired):
         for rule in RULES.get(node.op, FOLD_ONLY):
             result = rule(node)
             if result is not None:
-                fired.append(Rewrite(rule.__name__, short(node), short(result)))
+                if fired is not None:
+                    fired.append(Rewrite(rule.__name__, short(node), short(result)))
                 node = result
                 break
         else:
@@ -182,7 +195,7 @@ def _merge(node, merged, fired):
     if key is None:
         return node
     seen = merged.setdefault(key, node)
-    if seen is not node and node.op != "const":  # equal constants merge silently
+    if fired is not None and seen is not node and node.op != "const":  # constants: silently
         fired.append(Rewrite("common subexpression", short(node), short(seen)))
     return seen
 
