@@ -6,8 +6,9 @@ and symbolic nodes both qualify. The sweeps contain no calculus: they look
 up each primitive's rule in the table and feed it values chosen by ``view``:
 
 * ``view = lambda n: n.value``: the tape's first order, rules run on arrays;
-* ``view = lambda n: n``: rules run on tensors (recorded: higher order) or on
-  nodes (symbol-to-symbol: the derivative becomes part of the graph).
+* ``view = None`` (the nodes themselves): rules run on tensors (recorded:
+  higher order) or on nodes (symbol-to-symbol: the derivative becomes part
+  of the graph).
 
 Everything is iterative: graphs of 100,000 nodes are normal.
 """
@@ -112,8 +113,8 @@ def reverse_pass(outputs, seeds, wrt, view, add=None, on_step=None):
         if g is None or prim is None or prim.boolean:
             continue
         inputs = node.inputs
-        views = [view(x) for x in inputs]
-        out = view(node)
+        views = inputs if view is None else [view(x) for x in inputs]
+        out = node if view is None else view(node)
         for i, inp in enumerate(inputs):
             rule = prim.vjp[i]
             if rule is None or id(inp) not in live:
@@ -152,7 +153,8 @@ def forward_pass(outputs, sources, tangents, view, add=None, order=None):
             if t is None or rule is None:
                 continue
             if views is None:
-                views, out = [view(x) for x in inputs], view(node)
+                views = inputs if view is None else [view(x) for x in inputs]
+                out = node if view is None else view(node)
             contrib = rule(t, out, *views, **node.params)
             if getattr(contrib, "shape", ()) != getattr(out, "shape", ()):
                 check_rule_result(contrib, node, node, i, "JVP")

@@ -14,6 +14,8 @@ Forward mode walks the same record forward with the JVP rules.
 Python control flow on values works, because every step sees numbers.
 """
 
+import operator
+
 import numpy as np
 
 from .dispatch import Traced, dtype_of
@@ -163,14 +165,10 @@ def recorded(value, prim, inputs, params, where):
     return t
 
 
-def value_of(tensor):
-    """The view of a tensor that first-order rules are fed: its numpy value."""
-    return tensor.value
-
-
-def same_tensor(tensor):
-    """The view for higher order: the tensor itself, so the rules are recorded."""
-    return tensor
+value_of = operator.attrgetter("value")
+"""The view first-order rules are fed: a tensor's numpy value (a C-level getter: it runs
+for every input of every recorded op). For higher order the view is ``None``: the
+tensors themselves, so that the rules are recorded."""
 
 
 def default_seed(y):
@@ -197,7 +195,7 @@ def grad(outputs, inputs, seeds, create_graph=False):
     tensors with their own history (differentiable again); otherwise numpy.
     Inputs the outputs do not depend on get zeros.
     """
-    view = same_tensor if create_graph else value_of
+    view = None if create_graph else value_of
     seeds = [as_seed(s, create_graph) for s in seeds]
     bars, _, _ = reverse_pass(outputs, seeds, inputs, view)
     return [zeros_for(x, create_graph) if b is None else b for x, b in zip(inputs, bars)]
@@ -209,7 +207,7 @@ def jvp(outputs, inputs, tangents, create_graph=False, order=None):
     ``order``: the record's topological order, if already known (Jacobians
     sweep the same record once per column).
     """
-    view = same_tensor if create_graph else value_of
+    view = None if create_graph else value_of
     tangents = [as_seed(t, create_graph) for t in tangents]
     dots, _ = forward_pass(outputs, inputs, tangents, view, order=order)
     return [zeros_for(y, create_graph) if d is None else d for y, d in zip(outputs, dots)]

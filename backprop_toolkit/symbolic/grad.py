@@ -17,10 +17,6 @@ from .graph import Derivation, Node, constant
 from .printing import label
 
 
-def _identity(node):
-    return node
-
-
 def _as_list(xs):
     if isinstance(xs, Node):
         return [xs], True
@@ -62,7 +58,7 @@ def grad(y, xs, seed=None, on_step=None):
         if seed.shape != y.shape:
             raise ShapeError(f"sym.grad: seed shape {seed.shape} differs from the output's "
                              f"shape {y.shape}")
-        bars, all_bars, order = reverse_pass([y], [seed], xs, _identity, on_step=on_step)
+        bars, all_bars, order = reverse_pass([y], [seed], xs, None, on_step=on_step)
         _name_derivatives(order, all_bars, y)
         results = [b if b is not None else _zeros(x, y) for x, b in zip(xs, bars)]
     return results[0] if single else results
@@ -82,7 +78,7 @@ def jvp(ys, xs, tangents):
             raise ShapeError(f"sym.jvp: tangent shape {t.shape} differs from {label(x)}'s "
                              f"shape {x.shape}")
     with Derivation(ys[0]):
-        dots, _ = forward_pass(ys, xs, tangents, _identity)
+        dots, _ = forward_pass(ys, xs, tangents, None)
         results = [d if d is not None else _zeros(y, ys[0]) for y, d in zip(ys, dots)]
     return results[0] if single_y else results
 
