@@ -8,13 +8,7 @@ import pytest
 import backprop_toolkit as bt
 from backprop_toolkit import symbolic as sym
 from backprop_toolkit import tape
-
-
-def book_f():
-    """The book's f (tanh), with f' an elementwise op of its own, so f' is drawable."""
-    fprime = bt.elementwise("f'", lambda x: 1 - np.tanh(x) ** 2,
-                            derivative=lambda x: -2 * bt.tanh(x) * (1 - bt.tanh(x) ** 2))
-    return bt.elementwise("f", np.tanh, derivative=fprime)
+from backprop_toolkit.examples import book_f
 
 
 def dtanh(v):

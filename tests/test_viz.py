@@ -9,6 +9,7 @@ import pytest
 import backprop_toolkit as bt
 from backprop_toolkit import symbolic as sym
 from backprop_toolkit import tape
+from backprop_toolkit import examples
 from backprop_toolkit.viz import figures, render
 
 GREEN, RED = "#1b7f3b", "#c0262d"
@@ -54,7 +55,7 @@ def test_one_edge_per_use_with_positions():
 
 
 def test_figure_6_10_drawing_sets_derivatives_apart():
-    w, z = figures.book_graph()
+    w, z = examples.book_graph()
     text = bt.draw_dot(sym.simplify(sym.grad(z, w)))
     assert "cluster_forward" in text and "cluster_derivative" in text
     derivative_part = text.split("cluster_derivative")[1].split("}")[0]
@@ -76,13 +77,13 @@ def test_draw_returns_a_digraph_for_jupyter():
 
 
 def test_simplification_side_by_side_counts_nodes():
-    w, z = figures.book_graph()
+    w, z = examples.book_graph()
     text = bt.draw_dot(sym.grad(z, w), simplification=True)
     assert "(11 nodes)" in text and "(9 nodes)" in text
 
 
 def test_tape_steps_reveal_gradients_one_gate_at_a_time():
-    frames = bt.backprop_steps(figures.add_mul, -2.0, 5.0, -4.0)
+    frames = bt.backprop_steps(examples.add_mul, -2.0, 5.0, -4.0)
     reds = [len(wire_values(f.source, RED)) for f in frames]
     assert reds == [0, 1, 3, 5]                    # nothing, the seed, q and z, then x and y
     assert "1.00" in wire_values(frames[1].source, RED)
@@ -91,7 +92,7 @@ def test_tape_steps_reveal_gradients_one_gate_at_a_time():
 
 
 def test_symbolic_steps_grow_the_derivative_graph():
-    frames = bt.backprop_steps(figures.add_mul, -2.0, 5.0, -4.0, engine="symbolic")
+    frames = bt.backprop_steps(examples.add_mul, -2.0, 5.0, -4.0, engine="symbolic")
     sizes = [f.source.count("[label=") for f in frames]
     assert len(frames) == 3 and sizes == sorted(sizes) and sizes[0] < sizes[-1]
     assert "cluster_derivative" not in frames[0].source
@@ -99,7 +100,7 @@ def test_symbolic_steps_grow_the_derivative_graph():
 
 
 def test_side_by_side_has_both_engines():
-    g = bt.draw_side_by_side(figures.add_mul, -2.0, 5.0, -4.0)
+    g = bt.draw_side_by_side(examples.add_mul, -2.0, 5.0, -4.0)
     assert "cluster_tape" in g.source and "cluster_symbolic" in g.source
     assert "-12.00" in g.source and "d" in g.source
 
@@ -107,14 +108,14 @@ def test_side_by_side_has_both_engines():
 # -- trace tables --------------------------------------------------------------------
 def test_trace_table_of_the_lecture_example():
     x1, x2 = 1.5, -0.5
-    table = bt.trace_table(figures.wengert, x1, x2, wrt=0)
+    table = bt.trace_table(examples.wengert, x1, x2, wrt=0)
     assert [r.name for r in table.rows] == ["1", "2", "3", "4", "5"]
     values = [float(r.value) for r in table.rows]
     np.testing.assert_allclose(values, [x1, x2, x1 * x2, np.sin(x1), x1 * x2 + np.sin(x1)])
     tangents = [float(r.tangent) for r in table.rows]
     np.testing.assert_allclose(tangents, [1, 0, x2, np.cos(x1), x2 + np.cos(x1)])
     adjoints = [float(r.adjoint) for r in table.rows]
-    np.testing.assert_allclose(adjoints[:2], bt.grad(figures.wengert, (0, 1))(x1, x2))
+    np.testing.assert_allclose(adjoints[:2], bt.grad(examples.wengert, (0, 1))(x1, x2))
     rules = [r.tangent_rule for r in table.rows]
     assert rules[2] == "\\dot{w}_{1} \\cdot w_{2} + \\dot{w}_{2} \\cdot w_{1}"
     assert rules[3] == "\\dot{w}_{1} \\cdot \\cos w_{1}"
@@ -122,12 +123,12 @@ def test_trace_table_of_the_lecture_example():
 
 
 def test_trace_table_seed_on_the_second_input():
-    table = bt.trace_table(figures.wengert, 1.5, -0.5, wrt=1)
+    table = bt.trace_table(examples.wengert, 1.5, -0.5, wrt=1)
     assert float(table.rows[-1].tangent) == pytest.approx(1.5)
 
 
 def test_trace_table_formats():
-    table = bt.trace_table(figures.wengert, 1.5, -0.5)
+    table = bt.trace_table(examples.wengert, 1.5, -0.5)
     md = table.to_markdown()
     assert md.count("\n") == 6 and "| $w_{3}$ |" in md
     assert table.to_latex().startswith("\\begin{tabular}")

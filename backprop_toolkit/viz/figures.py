@@ -12,6 +12,8 @@ import numpy as np
 
 from .. import ops as bt
 from .. import symbolic as sym
+from ..examples import (NEURON_ARGS, add_mul, book_graph, scalar_neuron, scalar_neuron_fused,
+                        wengert)
 from ..swell import expression_swell
 from .circuit import circuit_dot, write_circuit
 from .dot import Dot
@@ -24,22 +26,6 @@ FORMATS = ("svg", "pdf", "png")
 
 
 # -- Figure 6.10: z = f(f(f(w))) -----------------------------------------------
-def book_f():
-    """The book's f (here tanh) with f' an op of its own, so that f' shows as a node."""
-    fprime = bt.elementwise("f'", lambda x: 1 - np.tanh(x) ** 2,
-                            derivative=lambda x: -2 * bt.tanh(x) * (1 - bt.tanh(x) ** 2))
-    return bt.elementwise("f", np.tanh, derivative=fprime)
-
-
-def book_graph():
-    f = book_f()
-    w = sym.var("w")
-    x = f(w).named("x")
-    y = f(x).named("y")
-    z = f(y).named("z")
-    return w, z
-
-
 def fig6_10_forward():
     _, z = book_graph()
     return graph_dot(z, title="z = f(f(f(w)))")
@@ -63,11 +49,6 @@ def fig6_10_simplification():
 
 
 # -- circuits -----------------------------------------------------------------
-def add_mul(x, y, z):
-    q = x + y
-    return q * z
-
-
 def circuit(fun, *args, title):
     _, out = record(fun, args)
     out.backward()
@@ -77,18 +58,6 @@ def circuit(fun, *args, title):
 def circuit_add_mul():
     return circuit(add_mul, -2.0, 5.0, -4.0, title="f(x, y, z) = (x + y) z")
 
-
-
-def scalar_neuron(w0, x0, w1, x1, w2):
-    """The sigmoid neuron on scalars, so every wire is one number, as on the slide."""
-    return 1.0 / (1.0 + bt.exp(-(w0 * x0 + w1 * x1 + w2)))
-
-
-def scalar_neuron_fused(w0, x0, w1, x1, w2):
-    return bt.sigmoid(w0 * x0 + w1 * x1 + w2)
-
-
-NEURON_ARGS = (2.0, -1.0, -3.0, -2.0, -3.0)
 
 
 def circuit_sigmoid_unfused():
@@ -117,10 +86,6 @@ def gradient_patterns():
 
 
 # -- forward accumulation ---------------------------------------------------------
-def wengert(x1, x2):
-    return x1 * x2 + bt.sin(x1)
-
-
 def forward_accumulation_table():
     """The trace table of x1 x2 + sin x1, seed on x1, as a matplotlib table."""
     import matplotlib.pyplot as plt

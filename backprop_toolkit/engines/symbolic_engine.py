@@ -1,134 +1,15 @@
-"""The two engines behind the transforms of :mod:`backprop_toolkit.api`.
-
-Each adapter answers three questions about one :class:`Call` of a user
-function (which arguments are differentiated, with what values):
-
-* ``vjp(call) -> (value, pullback)``: reverse mode, ``pullback(cotangent)``;
-* ``linearize(call) -> (value, pushforward)``: forward mode, ``pushforward(tangents)``;
-* ``value_and_grad(call) -> (value, grads)``: the common special case.
-
-Inside another transform of the same engine (an argument is a tensor or a
-node, or a transform is already tracing) results stay tensors or nodes, so
-transforms compose to any order. At the top level they are numbers. The
-symbolic adapter compiles the derivative graph once per input signature and
-reuses it.
-"""
+"""The symbolic engine behind the transforms: trace once per signature, compile, reuse."""
 
 import weakref
 
 import numpy as np
 
-from . import symbolic as sym
-from . import tape as tp
-from .dispatch import Traced, shape_of
-from .errors import BackpropError, DTypeError, ShapeError
-from .passes import gc_paused, toposort
-from .tape import as_float_array
-
-
-class Call:
-    """``fun(*args, **kwargs)``, differentiated with respect to ``args[n]`` for ``n`` in ``nums``."""
-
-    def __init__(self, fun, args, kwargs, nums, names):
-        self.fun, self.args, self.kwargs, self.nums, self.names = fun, args, kwargs, nums, names
-
-    def primals(self):
-        return [self.args[n] for n in self.nums]
-
-    def with_args(self, chosen, others=None):
-        """The full argument list with ``chosen`` at ``nums`` (and ``others`` elsewhere)."""
-        full = list(self.args if others is None else others)
-        for n, value in zip(self.nums, chosen):
-            full[n] = value
-        return full
-
-    def run(self, args):
-        return self.fun(*args, **self.kwargs)
-
-
-class Tracing:
-    """Counts the transforms of one engine that are evaluating a user function."""
-
-    def __init__(self):
-        self.depth = 0
-
-    def __enter__(self):
-        self.depth += 1
-
-    def __exit__(self, *exc):
-        self.depth -= 1
-
-
-def fun_name(fun):
-    return getattr(fun, "__name__", type(fun).__name__)
-
-
-# --------------------------------------------------------------------------
-# The tape engine.
-# --------------------------------------------------------------------------
-
-
-class TapeEngine:
-    """Record the function on the tape, then sweep the record (``tape.grad``/``tape.jvp``)."""
-
-    name = "tape"
-    node_type = tp.Tensor
-
-    def __init__(self):
-        self.tracing = Tracing()
-
-    def nested(self, values):
-        return self.tracing.depth > 0 or any(isinstance(v, tp.Tensor) for v in values)
-
-    @gc_paused
-    def watch(self, call):
-        """Leaf tensors for the primals and the recorded output (one run of ``call``)."""
-        xs = []
-        for p, name in zip(call.primals(), call.names):
-            if isinstance(p, tp.Tensor) and p.requires_grad:
-                xs.append(p)
-            else:
-                value = p.value if isinstance(p, tp.Tensor) else p
-                xs.append(tp.Tensor(as_float_array(value, name), True, name))
-        with self.tracing:
-            y = call.run(call.with_args(xs))
-        if isinstance(y, Traced) and not isinstance(y, tp.Tensor):
-            raise BackpropError(f"{fun_name(call.fun)} returned a {y.engine} value inside a "
-                                "tape transform")
-        return xs, (y if isinstance(y, tp.Tensor) else tp.Tensor(y))
-
-    def vjp(self, call):
-        nested = self.nested(call.primals())
-        xs, y = self.watch(call)
-
-        def pullback(cotangent):
-            return tp.grad([y], xs, [cotangent], create_graph=nested)
-
-        return (y if nested else y.value), pullback
-
-    def linearize(self, call):
-        nested = self.nested(call.primals())
-        xs, y = self.watch(call)
-        order = toposort([y], stop=xs)  # walked once, swept once per tangent
-
-        def pushforward(tangents):
-            return tp.jvp([y], xs, tangents, create_graph=nested, order=order)[0]
-
-        return (y if nested else y.value), pushforward
-
-    def value_and_grad(self, call):
-        value, pullback = self.vjp(call)
-        check_scalar(value, call.fun)
-        return value, pullback(np.ones((), dtype=float_dtype(value)))
-
-    def is_result(self, x):
-        """An engine value the caller must get back as it is (inside a transform)."""
-        return isinstance(x, tp.Tensor) and (x.requires_grad or self.tracing.depth > 0)
-
-
-# --------------------------------------------------------------------------
-# The symbolic engine.
-# --------------------------------------------------------------------------
+from .. import symbolic as sym
+from ..dispatch import Traced
+from ..errors import BackpropError
+from ..passes import gc_paused
+from ..tape import as_float_array
+from .common import Tracing, check_scalar, fun_name
 
 
 class SymbolicEngine:
@@ -294,28 +175,3 @@ def baked_key(a):
     if isinstance(a, np.ndarray):
         return ("array", a.dtype.str, a.shape, a.tobytes())
     return ("value", type(a).__name__, a)
-
-
-# --------------------------------------------------------------------------
-# Shared checks.
-# --------------------------------------------------------------------------
-
-
-def check_scalar(value, fun):
-    if shape_of(value) != ():
-        raise ShapeError(
-            f"grad: {fun_name(fun)} returned shape {shape_of(value)}; grad needs a scalar output "
-            "(reduce it, e.g. bt.sum, or use bt.jacobian / bt.vjp)")
-    kind = np.dtype(getattr(value, "dtype", np.float64)).kind
-    if kind not in "fiu":
-        raise DTypeError(f"grad: {fun_name(fun)} returned dtype {value.dtype}, not a number")
-
-
-def float_dtype(x):
-    """The floating dtype of a value (float64 for integers and nodes' unknowns)."""
-    dtype = getattr(x, "dtype", None)
-    dtype = np.asarray(x).dtype if dtype is None else np.dtype(dtype)
-    return dtype if dtype.kind == "f" else np.dtype(np.float64)
-
-
-ENGINES = {"tape": TapeEngine(), "symbolic": SymbolicEngine()}
