@@ -17,6 +17,7 @@ from .dispatch import Traced, shape_of
 from .engines import ENGINES as _ADAPTERS
 from .engines import Call, float_dtype, fun_name
 from .errors import BackpropError, ShapeError
+from .passes import gc_paused
 
 ENGINES = ("tape", "symbolic")
 
@@ -120,6 +121,7 @@ def value_and_grad(fun, argnums=0, *, engine="tape"):
     adapter = get_engine(engine)
 
     @functools.wraps(fun)
+    @gc_paused
     def value_and_grad_fun(*args, **kwargs):
         call, many = make_call(fun, args, kwargs, argnums)
         value, grads = adapter.value_and_grad(call)
@@ -140,6 +142,7 @@ def grad(fun, argnums=0, *, engine="tape"):
     return grad_fun
 
 
+@gc_paused
 def vjp(fun, *primals, engine="tape"):
     """``(value, vjp_fn)``: ``vjp_fn(cotangent)`` gives one cotangent per primal (a tuple)."""
     call, _ = make_call(fun, primals, {}, tuple(range(len(primals))))
@@ -154,6 +157,7 @@ def vjp(fun, *primals, engine="tape"):
     return finish(value), vjp_fn
 
 
+@gc_paused
 def jvp(fun, primals, tangents, *, engine="tape"):
     """``(value, tangent_out)``: forward mode, one pass for one tangent per primal."""
     primals, tangents = tuple(primals), tuple(tangents)
@@ -180,6 +184,7 @@ def jacobian(fun, argnums=0, *, engine="tape", mode="reverse"):
     build = _jacobian_reverse if mode == "reverse" else _jacobian_forward
 
     @functools.wraps(fun)
+    @gc_paused
     def jacobian_fun(*args, **kwargs):
         call, many = make_call(fun, args, kwargs, argnums)
         jacs = tuple(finish(j) for j in build(adapter, call))
