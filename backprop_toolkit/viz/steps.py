@@ -34,7 +34,7 @@ def trace(fun, args):
 
 
 def draw_side_by_side(fun, *args):
-    """The tape's record with numbers (left) beside the symbolic derivative graph (right)."""
+    """The tape's record with numbers beside the symbolic derivative graph, one drawing."""
     leaves, y = record(fun, args)
     y.backward()
     variables, z = trace(fun, args)
