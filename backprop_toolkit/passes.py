@@ -88,14 +88,16 @@ def depending_on(order, sources):
 
 
 @gc_paused
-def reverse_pass(outputs, seeds, wrt, view, add=None, on_step=None):
+def reverse_pass(outputs, seeds, wrt, view, add=None, on_step=None, keep=True):
     """Cotangents of ``wrt`` given output cotangents ``seeds`` (reverse mode).
 
     Walks the region between ``wrt`` and ``outputs`` from the outputs back,
     calls each primitive's VJP rule as ``rule(g, out, *inputs, **params)``
     and accumulates (never overwrites) the contributions per node in a dict
     local to this pass. ``on_step(node, bars)``, if given, is called after
-    each node's rules ran (step-by-step drawings use it). Returns one
+    each node's rules ran (step-by-step drawings use it). With ``keep=False``
+    a cotangent is dropped once its node has passed it on (only ``wrt``'s
+    are kept), so memory falls as the pass goes. Returns one
     cotangent per ``wrt`` entry (``None``
     where an output does not depend on it), the dict of all cotangents (by
     ``id``) and the topological order walked.
@@ -107,8 +109,9 @@ def reverse_pass(outputs, seeds, wrt, view, add=None, on_step=None):
     for out, seed in zip(outputs, seeds):
         if id(out) in live:
             bars[id(out)] = add(bars.get(id(out)), seed)
+    targets = {id(w) for w in wrt}
     for node in reversed(order):
-        g = bars.get(id(node))
+        g = bars.get(id(node)) if keep or id(node) in targets else bars.pop(id(node), None)
         prim = node.prim
         if g is None or prim is None or prim.boolean:
             continue

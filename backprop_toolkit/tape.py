@@ -197,7 +197,7 @@ def grad(outputs, inputs, seeds, create_graph=False):
     """
     view = None if create_graph else value_of
     seeds = [as_seed(s, create_graph) for s in seeds]
-    bars, _, _ = reverse_pass(outputs, seeds, inputs, view)
+    bars, _, _ = reverse_pass(outputs, seeds, inputs, view, keep=False)
     return [zeros_for(x, create_graph) if b is None else b for x, b in zip(inputs, bars)]
 
 
