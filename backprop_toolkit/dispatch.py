@@ -118,6 +118,8 @@ Primitive.__call__ = bind  # calling a primitive *is* binding it (one frame less
 def shape_of(x):
     """The shape of a number, an array, a list, a tensor or a node, as a tuple."""
     shape = getattr(x, "shape", None)
+    if type(shape) is tuple:
+        return shape
     return tuple(shape) if shape is not None else np.shape(x)
 
 

@@ -447,12 +447,16 @@ scatter_add = linear(
 
 # matmul(a, b) = a @ b.  d/da: g @ b^T, d/db: a^T @ g (vectors seen as 1-row / 1-column).
 def _matmul_vjp_a(g, out, a, b):
+    if len(shape_of(a)) > 1 and len(shape_of(b)) > 1:  # matrices (or batches of them)
+        return sum_to(matmul(g, swap_last(b)), shape=shape_of(a))
     a2, b2 = as_matrix(a, 0), as_matrix(b, 1)
     g2 = reshape(g, shape=matmul_shape(shape_of(a2), shape_of(b2)))
     return reshape(sum_to(matmul(g2, swap_last(b2)), shape=shape_of(a2)), shape=shape_of(a))
 
 
 def _matmul_vjp_b(g, out, a, b):
+    if len(shape_of(a)) > 1 and len(shape_of(b)) > 1:
+        return sum_to(matmul(swap_last(a), g), shape=shape_of(b))
     a2, b2 = as_matrix(a, 0), as_matrix(b, 1)
     g2 = reshape(g, shape=matmul_shape(shape_of(a2), shape_of(b2)))
     return reshape(sum_to(matmul(swap_last(a2), g2), shape=shape_of(b2)), shape=shape_of(b))
