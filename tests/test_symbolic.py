@@ -8,7 +8,7 @@ import pytest
 import backprop_toolkit as bt
 from backprop_toolkit import symbolic as sym
 from backprop_toolkit import tape
-from backprop_toolkit.examples import book_f
+from backprop_toolkit.examples import book_f, book_graph
 
 
 def dtanh(v):
@@ -48,11 +48,7 @@ def test_figure_6_10_evaluates_and_differentiates_again():
 
 
 def test_derivative_nodes_are_marked_and_named():
-    f = book_f()
-    w = sym.var("w")
-    x = f(w).named("x")
-    y = f(x).named("y")
-    z = f(y).named("z")
+    w, z = book_graph()
     dz_dw = sym.simplify(sym.grad(z, w))
     listing = sym.nodes(dz_dw)
     names = {n.name for n in listing if n.is_derivative}
