@@ -92,6 +92,31 @@ def check_grad(fun, *args, argnums=0, engine="tape", rtol=1e-5, atol=1e-7, eps=1
                      f"check_grad ({engine}): d{fun_name(fun)}/d{names[n]}")
 
 
+class _Case:
+    """One primitive at one point: the differentiable inputs as a function, and tolerances."""
+
+    def __init__(self, prim, args, params, engine, rtol, atol, seed):
+        self.diff = [i for i, rule in enumerate(prim.vjp) if rule is not None]
+        self.primals = [_as_float(args[i]) for i in self.diff]
+        self.engine, self.rtol, self.atol = engine, rtol, atol
+        self.label = f"{prim.name} ({engine})"
+        self.rng = np.random.default_rng(seed)
+        self.prim, self.args, self.params = prim, args, params
+
+    def fun(self, *xs):
+        full = list(self.args)
+        for i, x in zip(self.diff, xs):
+            full[i] = x
+        return self.prim(*full, **self.params)
+
+    def random_like(self):
+        return [self.rng.standard_normal(p.shape) for p in self.primals]
+
+    def close(self, got, expected, what, factor=1):
+        assert_close(got, expected, factor * self.rtol, factor * self.atol,
+                     f"{self.label}: {what}")
+
+
 def check_primitive(prim, args, params=None, engine="tape", rtol=1e-5, atol=1e-6, seed=0):
     """Check every derivative rule of ``prim`` at ``args`` on one engine.
 
@@ -105,56 +130,50 @@ def check_primitive(prim, args, params=None, engine="tape", rtol=1e-5, atol=1e-6
     Only inputs with a rule (not ``None``) are perturbed. Raises an
     ``AssertionError`` that names the check, the input and the entry.
     """
-    params = params or {}
-    rng = np.random.default_rng(seed)
-    diff = [i for i, rule in enumerate(prim.vjp) if rule is not None]
-    if prim.boolean or not diff:
+    case = _Case(prim, args, params or {}, engine, rtol, atol, seed)
+    if prim.boolean or not case.diff:
         return
+    u = case.rng.standard_normal(np.shape(prim(*args, **case.params)))
+    _check_reverse(case, u)
+    vs = case.random_like()
+    _check_forward(case, vs)
+    _check_second_order(case, u, vs)
 
-    def fun(*xs):
-        full = list(args)
-        for i, x in zip(diff, xs):
-            full[i] = x
-        return prim(*full, **params)
 
-    primals = [_as_float(args[i]) for i in diff]
-    out = np.asarray(prim(*args, **params))
-    u = rng.standard_normal(out.shape)
-    label = f"{prim.name} ({engine})"
+def _check_reverse(case, u):
+    """VJP against the numerical gradient of ``<u, f(x)>``."""
+    _, vjp_fn = api.vjp(case.fun, *case.primals, engine=case.engine)
+    for k, (i, bar) in enumerate(zip(case.diff, vjp_fn(u))):
+        expected = numerical_grad(lambda *xs: np.sum(u * np.asarray(case.fun(*xs))),
+                                  *case.primals, argnums=k)
+        case.close(bar, expected, f"VJP for input {i}")
 
-    # 1. reverse mode, against the numerical Jacobian contracted with u
-    _, vjp_fn = api.vjp(fun, *primals, engine=engine)
-    for k, (i, bar) in enumerate(zip(diff, vjp_fn(u))):
-        expected = numerical_grad(lambda *xs: np.sum(u * np.asarray(fun(*xs))), *primals,
-                                  argnums=k)
-        assert_close(bar, expected, rtol, atol, f"{label}: VJP for input {i}")
 
-    # 2. forward mode, against a central difference along v
-    vs = [rng.standard_normal(p.shape) for p in primals]
-    _, dot = api.jvp(fun, primals, vs, engine=engine)
-    eps = 1e-6
-    plus = np.asarray(fun(*[p + eps * v for p, v in zip(primals, vs)]))
-    minus = np.asarray(fun(*[p - eps * v for p, v in zip(primals, vs)]))
-    assert_close(dot, (plus - minus) / (2 * eps), rtol, atol, f"{label}: JVP")
+def _check_forward(case, vs, eps=1e-6):
+    """JVP against a central difference along the tangents ``vs``."""
+    _, dot = api.jvp(case.fun, case.primals, vs, engine=case.engine)
+    plus = np.asarray(case.fun(*[p + eps * v for p, v in zip(case.primals, vs)]))
+    minus = np.asarray(case.fun(*[p - eps * v for p, v in zip(case.primals, vs)]))
+    case.close(dot, (plus - minus) / (2 * eps), "JVP")
 
-    # 3 and 4. second order: differentiate the scalar <w, vjp(u)> once more
-    ws = [rng.standard_normal(p.shape) for p in primals]
+
+def _check_second_order(case, u, vs):
+    """Differentiate the scalar ``<w, vjp(u)>`` again, in reverse and in forward mode."""
+    ws = case.random_like()
 
     def pulled(*xs):
-        _, inner = api.vjp(fun, *xs, engine=engine)
-        bars = inner(u)
+        _, inner = api.vjp(case.fun, *xs, engine=case.engine)
         total = 0.0
-        for w, bar in zip(ws, bars):
+        for w, bar in zip(ws, inner(u)):
             total = total + op_sum(w * bar)
         return total
 
-    numeric = numerical_grad(pulled, *primals, argnums=tuple(range(len(primals))))
-    reverse = api.grad(pulled, tuple(range(len(primals))), engine=engine)(*primals)
-    for k, i in enumerate(diff):
-        assert_close(reverse[k], numeric[k], 10 * rtol, 10 * atol,
-                     f"{label}: second order (reverse over reverse) for input {i}")
-    _, dot2 = api.jvp(pulled, primals, vs, engine=engine)
-    expected2 = sum(float(np.sum(n * v)) for n, v in zip(numeric, vs))
-    assert_close(dot2, expected2, 10 * rtol, 10 * atol,
-                 f"{label}: second order (forward over reverse)")
-
+    everything = tuple(range(len(case.primals)))
+    numeric = numerical_grad(pulled, *case.primals, argnums=everything)
+    reverse = api.grad(pulled, everything, engine=case.engine)(*case.primals)
+    for k, i in enumerate(case.diff):
+        case.close(reverse[k], numeric[k], f"second order (reverse over reverse) for input {i}",
+                   factor=10)
+    _, dot = api.jvp(pulled, case.primals, vs, engine=case.engine)
+    expected = sum(float(np.sum(n * v)) for n, v in zip(numeric, vs))
+    case.close(dot, expected, "second order (forward over reverse)", factor=10)

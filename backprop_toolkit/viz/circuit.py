@@ -66,41 +66,44 @@ def write_circuit(dot, output, grads, highlight=(), prefix="", output_name=None,
             shows the tangent of the value it carries (no shares, no sums).
     """
     order = toposort([output])
-    lit = {id(t) for t in highlight}
     uses = fan_out(order)
+    lit = {id(t) for t in highlight}
     for t in order:
-        node_id = dot.id(t, prefix)
         forked = not tangents and uses.get(id(t), 0) > 1 and id(t) in grads
-        if t.prim is not None:
-            style = dict(styles.GATE)
-            if id(t) in lit:
-                style.update(fillcolor=styles.HIGHLIGHT, penwidth="2")
-            if forked:
-                style.update(xlabel=total_label("", grads[id(t)]))
-            dot.node(node_id, label=gate_symbol(t), **style)
-        elif t.requires_grad:
-            name = t.name or "input"
-            dot.node(node_id, label=total_label(name, grads[id(t)]) if forked else name,
-                     **styles.TERMINAL)
-        else:
-            dot.node(node_id, label=format_value(t.value), **styles.CONSTANT_TERMINAL)
+        write_gate(dot, dot.id(t, prefix), t, grads.get(id(t)) if forked else None, id(t) in lit)
     for t in order:
         for k, i in enumerate(t.inputs):
-            label = ""
-            if i.prim is not None or i.requires_grad:  # constants' wires stay bare
-                if tangents:
-                    share = grads.get(id(i))
-                else:
-                    share = branch_grad(t, k, grads) if ran is None or id(t) in ran else None
+            if i.prim is None and not i.requires_grad:
+                share = label = None  # a constant's wire stays bare
+            else:
+                share = grads.get(id(i)) if tangents else \
+                    branch_grad(t, k, grads) if ran is None or id(t) in ran else None
                 label = wire_label(i.value, share)
             attrs = {"label": label} if label else {}
-            if len(t.inputs) > 1 and t.prim.name not in ("add", "mul", "maximum"):
+            if len(t.inputs) > 1 and t.prim.name not in styles.COMMUTATIVE:
                 attrs.update(headlabel=str(k), labelfontsize="8", labelfontcolor=styles.MUTED)
             dot.edge(dot.id(i, prefix), dot.id(t, prefix), **attrs)
     sink = f"{prefix}out"
     dot.node(sink, label=output_name or output.name or "out", **styles.TERMINAL)
     dot.edge(dot.id(output, prefix), sink, label=wire_label(output.value, grads.get(id(output))))
     return order
+
+
+def write_gate(dot, node_id, t, total, lit):
+    """A gate (circle), an input (its name) or a constant (its value); ``total``: the sum at a fork."""
+    if t.prim is not None:
+        style = dict(styles.GATE)
+        if lit:
+            style.update(fillcolor=styles.HIGHLIGHT, penwidth="2")
+        if total is not None:
+            style.update(xlabel=total_label("", total))
+        dot.node(node_id, label=gate_symbol(t), **style)
+    elif t.requires_grad:
+        name = t.name or "input"
+        dot.node(node_id, label=name if total is None else total_label(name, total),
+                 **styles.TERMINAL)
+    else:
+        dot.node(node_id, label=format_value(t.value), **styles.CONSTANT_TERMINAL)
 
 
 def recorded_grads(output):

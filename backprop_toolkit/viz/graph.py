@@ -11,7 +11,6 @@ from .. import symbolic as sym
 from . import styles
 from .dot import Dot, format_value, html_escape
 
-COMMUTATIVE = {"add", "mul", "maximum"}
 
 
 def node_label(node):
@@ -48,7 +47,7 @@ def node_style(node, highlight=()):
 def show_positions(node):
     """Label edges with argument positions where the order or a repeat matters."""
     ids = [id(i) for i in node.inputs]
-    return len(ids) > 1 and (node.op not in COMMUTATIVE or len(set(ids)) < len(ids))
+    return len(ids) > 1 and (node.op not in styles.COMMUTATIVE or len(set(ids)) < len(ids))
 
 
 def write_graph(dot, outputs, prefix="", highlight=(), split=True):

@@ -37,7 +37,10 @@ GATE = {"shape": "circle", "style": "filled", "fillcolor": "#ffffff", "color": F
 TERMINAL = {"shape": "plaintext", "fontsize": "14"}
 CONSTANT_TERMINAL = {"shape": "plaintext", "fontsize": "11", "fontcolor": "#555555"}
 
-# how an op shows as a gate on a circuit
+# ops whose argument order does not matter: their edges carry no position labels
+COMMUTATIVE = frozenset({"add", "mul", "maximum"})
+
+# how an op shows as a gate on a circuit (and under a node's name in symbolic drawings)
 GATE_SYMBOL = {"add": "+", "sub": "−", "mul": "×", "div": "÷", "neg": "−x", "power": "xⁿ",
                "square": "x²", "maximum": "max", "matmul": "@", "sigmoid": "σ", "exp": "exp",
                "log": "log", "sin": "sin", "cos": "cos", "tanh": "tanh", "sqrt": "√",
