@@ -323,7 +323,8 @@ where = register(Primitive(
 # -- broadcasting, made explicit: each is the other's transpose --------------
 def _sum_to_impl(x, shape):
     axes = sum_to_axes(np.shape(x), shape)
-    return np.reshape(np.sum(x, axis=axes), shape) if axes else np.reshape(x, shape)
+    summed = np.add.reduce(x, axis=axes) if axes else x  # np.sum's Python wrapper, skipped
+    return np.reshape(summed, shape)
 
 
 broadcast_to = linear(

@@ -41,12 +41,12 @@ class SymbolicEngine:
         ``build(vars, diff_vars, y)`` makes the programs, once per signature;
         the input values are the numeric arguments, in var order.
         """
-        key, traced_args = signature(call)
-        values = [as_input(a, dtype) for _, a, dtype in traced_args if dtype is not None]
+        key, dtypes = signature(call)
+        values = [as_input(a, dtype) for a, dtype in zip(call.args, dtypes) if dtype is not None]
         store = self._store(call.fun)
         if key is not None and store is not None and (kind, key) in store:
             return store[(kind, key)], values
-        return self._build(call, kind, build, key, traced_args, store), values
+        return self._build(call, kind, build, key, traced_args(call, dtypes), store), values
 
     @gc_paused
     def _build(self, call, kind, build, key, traced_args, store):
@@ -152,23 +152,30 @@ def as_input(a, dtype):
 
 
 def signature(call):
-    """``(key, traced_args)``: the cache key, and ``(name, arg, var dtype or None)`` per argument.
+    """``(key, dtypes)``: the cache key, and each argument's var dtype (``None``: baked in).
 
     The key holds each var's shape and dtype, and every baked-in argument
     and keyword by value; ``None`` if one of those is not hashable.
     """
-    traced, key = [], [call.nums]
-    for n, a in enumerate(call.args):
-        dtype = input_dtype(a, n in call.nums)
-        name = call.names[call.nums.index(n)] if n in call.nums else f"arg{n}"
-        traced.append((name, a, dtype))
+    dtypes = [input_dtype(a, n in call.nums) for n, a in enumerate(call.args)]
+    key = [call.nums]
+    for a, dtype in zip(call.args, dtypes):
         key.append(("var", np.shape(a), dtype.str) if dtype is not None else baked_key(a))
-    key.append(tuple(sorted((k, baked_key(v)) for k, v in call.kwargs.items())))
+    if call.kwargs:
+        key.append(tuple(sorted((k, baked_key(v)) for k, v in call.kwargs.items())))
+    key = tuple(key)
     try:
-        hash(tuple(key))
+        hash(key)
     except TypeError:
-        return None, traced
-    return tuple(key), traced
+        return None, dtypes
+    return key, dtypes
+
+
+def traced_args(call, dtypes):
+    """``(name, arg, var dtype or None)`` per argument: what a trace needs."""
+    names = {n: name for n, name in zip(call.nums, call.names)}
+    return [(names.get(n, f"arg{n}"), a, dtype)
+            for n, (a, dtype) in enumerate(zip(call.args, dtypes))]
 
 
 def baked_key(a):
