@@ -310,3 +310,12 @@ def test_partial_program_recomputes_only_the_dynamic_part(rng):
     for _ in range(2):
         tv = rng.standard_normal(3)
         assert run(tv)[0] == pytest.approx(program(xv, tv)[0], rel=1e-14)
+
+
+def test_names_of_second_derivatives_are_parenthesised():
+    w, z = book_graph()
+    dz_dw = sym.simplify(sym.grad(z, w)).named("dz/dw")
+    d2 = sym.grad(dz_dw, w)
+    assert d2.name == "d(dz/dw)/dw"
+    assert sym.to_latex(sym.var("d(dz/dw)/dw")) == \
+        "\\frac{\\partial \\frac{\\partial z}{\\partial w}}{\\partial w}"

@@ -89,7 +89,15 @@ def _zeros(x, y):
 
 def _named(node, y, x):
     """``node`` named ``dy/dx`` when both ``y`` and ``x`` have names."""
-    return node.named(f"d{y.name}/d{x.name}") if y.name and x.name else node
+    return node.named(derivative_name(y.name, x.name)) if y.name and x.name else node
+
+
+def derivative_name(y, x):
+    """``dz/dx``; a name that is itself a derivative goes in parentheses: ``d(dz/dw)/dw``."""
+    def wrap(name):
+        return f"({name})" if "/" in name else name
+
+    return f"d{wrap(y)}/d{wrap(x)}"
 
 
 def _name_derivatives(order, bars, y):
@@ -109,4 +117,4 @@ def _name_derivatives(order, bars, y):
     for node in reversed(order):
         bar = bars.get(id(node))
         if isinstance(bar, Node) and bar.of is y and bar.name is None and node.name:
-            bar.name = f"d{y.name}/d{node.name}"
+            bar.name = derivative_name(y.name, node.name)

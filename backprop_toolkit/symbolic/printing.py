@@ -86,10 +86,33 @@ ATOM = 6  # names and numbers never need parentheses
 def _latex_name(name):
     if any(c in name for c in "\\_{^"):  # already LaTeX: w_{3}, \dot{w}_{1}
         return name
-    if name.startswith("d") and "/d" in name:
-        top, bottom = name[1:].split("/d", 1)
+    parts = split_derivative_name(name)
+    if parts is not None:
+        top, bottom = (_latex_name(p) for p in parts)
         return f"\\frac{{\\partial {top}}}{{\\partial {bottom}}}"
     return name if len(name) == 1 else f"\\mathrm{{{name}}}"
+
+
+def split_derivative_name(name):
+    """``'dz/dx' -> ('z', 'x')``, ``'d(dz/dw)/dw' -> ('dz/dw', 'w')``; ``None`` otherwise."""
+    if not name.startswith("d") or "/d" not in name:
+        return None
+    rest = name[1:]
+    if rest.startswith("("):
+        depth = 0
+        for k, c in enumerate(rest):
+            depth += {"(": 1, ")": -1}.get(c, 0)
+            if depth == 0:
+                break
+        top, rest = rest[1:k], rest[k + 1:]
+        if not rest.startswith("/d"):
+            return None
+        bottom = rest[2:]
+    else:
+        top, bottom = rest.split("/d", 1)
+    if bottom.startswith("(") and bottom.endswith(")"):
+        bottom = bottom[1:-1]
+    return top, bottom
 
 
 def to_latex(node):

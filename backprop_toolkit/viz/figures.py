@@ -148,8 +148,7 @@ def linear_regression_derivative():
 
 
 def side_by_side():
-    f = lambda x, y, z: (x + y) * z  # noqa: E731 (a lambda: its output is labelled f)
-    return draw_side_by_side(f, -2.0, 5.0, -4.0)
+    return draw_side_by_side(add_mul, -2.0, 5.0, -4.0, name="f")
 
 
 # -- expression swell --------------------------------------------------------------
@@ -193,7 +192,7 @@ FIGURES = [
 
 def step_figures():
     """The (x + y) z circuit, one frame per backward step: add_mul_step0, 1, ..."""
-    frames = backprop_steps(add_mul, -2.0, 5.0, -4.0)
+    frames = backprop_steps(add_mul, -2.0, 5.0, -4.0, name="f")
     return [(f"circuit_add_mul_step{k}", frame) for k, frame in enumerate(frames)]
 
 

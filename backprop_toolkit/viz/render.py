@@ -76,14 +76,15 @@ def draw(obj, **options):
     return to_dot(obj, **options).digraph()
 
 
-def draw_side_by_side(fun, *args):
-    """The tape's record with numbers beside the symbolic derivative graph of ``fun``."""
-    return _side_by_side(fun, *args).digraph()
+def draw_side_by_side(fun, *args, name=None):
+    """The tape's record with numbers beside the symbolic derivative graph of ``fun``;
+    ``name`` labels the output (the function's name by default)."""
+    return _side_by_side(fun, *args, name=name).digraph()
 
 
-def backprop_steps(fun, *args, engine="tape"):
+def backprop_steps(fun, *args, engine="tape", name=None):
     """One drawing per backward step (a list of ``graphviz.Digraph``), on either engine."""
-    return [frame.digraph() for frame in _steps(fun, *args, engine=engine)]
+    return [frame.digraph() for frame in _steps(fun, *args, engine=engine, name=name)]
 
 
 def render(source, fmt):

@@ -26,23 +26,24 @@ def record(fun, args):
     return leaves, fun(*leaves)
 
 
-def trace(fun, args):
-    """Build ``fun``'s graph on named vars; returns the vars and the (named) output."""
+def trace(fun, args, name):
+    """Build ``fun``'s graph on named vars; returns the vars and the output, named ``name``."""
     names = arg_names(fun, len(args))
     variables = [sym.var(n, shape=as_float_array(a).shape) for a, n in zip(args, names)]
-    return variables, fun(*variables).named(output_name(fun))
+    return variables, fun(*variables).named(name)
 
 
-def draw_side_by_side(fun, *args):
+def draw_side_by_side(fun, *args, name=None):
     """The tape's record with numbers beside the symbolic derivative graph, one drawing."""
     leaves, y = record(fun, args)
     y.backward()
-    variables, z = trace(fun, args)
+    name = name or output_name(fun)
+    variables, z = trace(fun, args, name)
     derivative = sym.grad(z, variables)   # as built: simplified, it may fold into the forward graph
-    dot = Dot(rankdir="LR", label=f"{output_name(fun)}: symbol-to-number and symbol-to-symbol")
+    dot = Dot(rankdir="LR", label=f"{name}: symbol-to-number and symbol-to-symbol")
     dot.open_cluster("tape", "tape: numbers forward (green) and backward (red)")
     write_circuit(dot, y, {id(t): t.grad for t in toposort([y]) if t.grad is not None},
-                  prefix="t_", output_name=output_name(fun))
+                  prefix="t_", output_name=name)
     dot.close_cluster()
     dot.open_cluster("symbolic", "symbolic: the derivative as a graph, no numbers")
     write_graph(dot, derivative, prefix="s_", split=False)
@@ -50,21 +51,22 @@ def draw_side_by_side(fun, *args):
     return dot
 
 
-def backprop_steps(fun, *args, engine="tape"):
+def backprop_steps(fun, *args, engine="tape", name=None):
     """One drawing per backward step, for slides that reveal the gradients in turn.
 
     On the tape, frame 0 shows the forward values; each later frame lights the
     gate whose rule just ran and adds the gradients it wrote (red). On the
     symbolic engine, each frame adds the derivative nodes that step built.
+    ``name`` labels the output (by default the function's name, ``f`` for a lambda).
     Returns a list of :class:`~backprop_toolkit.viz.dot.Dot`.
     """
     get_engine(engine)
-    return tape_steps(fun, args) if engine == "tape" else symbolic_steps(fun, args)
+    name = name or output_name(fun)
+    return tape_steps(fun, args, name) if engine == "tape" else symbolic_steps(fun, args, name)
 
 
-def tape_steps(fun, args):
+def tape_steps(fun, args, name):
     _, y = record(fun, args)
-    name = output_name(fun)
     seed = default_seed(y)
     frames = [({}, (), set()), ({id(y): seed}, (y,), set())]   # values; then the seed
 
@@ -82,8 +84,8 @@ def tape_steps(fun, args):
     return dots
 
 
-def symbolic_steps(fun, args):
-    variables, z = trace(fun, args)
+def symbolic_steps(fun, args, name):
+    variables, z = trace(fun, args, name)
     snapshots = []
 
     def on_step(node, bars):
