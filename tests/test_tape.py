@@ -17,6 +17,17 @@ def test_api_example():
     assert y.value == pytest.approx(np.sum(np.tanh(v) * v))
 
 
+def test_tensor_conveniences():
+    x = tape.Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    y = x * 2.0
+    assert x.is_leaf and not y.is_leaf
+    copy = y.numpy()
+    copy[0] = 99.0                       # a copy: the tape's value is untouched
+    np.testing.assert_array_equal(y.value, [2.0, 4.0])
+    assert bt.sum(y).item() == 6.0 and float(bt.sum(y)) == 6.0
+    assert y.shape == (2,) and y.dtype == np.float64 and len(y) == 2
+
+
 def test_gradient_is_absent_before_backward():
     x = tape.Tensor(2.0, requires_grad=True)
     y = x * x

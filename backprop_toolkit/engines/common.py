@@ -15,9 +15,9 @@ class Call:
     def primals(self):
         return [self.args[n] for n in self.nums]
 
-    def with_args(self, chosen, others=None):
-        """The full argument list with ``chosen`` at ``nums`` (and ``others`` elsewhere)."""
-        full = list(self.args if others is None else others)
+    def with_args(self, chosen):
+        """The full argument list with ``chosen`` at ``nums``."""
+        full = list(self.args)
         for n, value in zip(self.nums, chosen):
             full[n] = value
         return full

@@ -7,7 +7,6 @@ are; its PDF creation date is pinned; matplotlib's SVG hash salt and dates
 are fixed.
 """
 
-import os
 import pathlib
 import re
 import shutil
@@ -124,8 +123,3 @@ def save_matplotlib(fig, target, fmt):
     with matplotlib.rc_context({"svg.hashsalt": HASH_SALT, "svg.fonttype": "path"}):
         fig.savefig(target, format=fmt, metadata=metadata or None, dpi=150,
                     bbox_inches="tight")
-
-
-def dot_available():
-    """Whether Graphviz's ``dot`` is on the PATH."""
-    return shutil.which("dot") is not None and os.access(shutil.which("dot"), os.X_OK)
