@@ -68,12 +68,23 @@ def assert_close(actual, expected, rtol, atol, what):
     bad = err - (atol + rtol * np.abs(expected))
     if np.all(bad <= 0) and np.all(np.isfinite(actual) == np.isfinite(expected)):
         return
-    k = np.unravel_index(int(np.nanargmax(np.where(np.isnan(bad), np.inf, bad))), actual.shape)
-    where = f"[{', '.join(map(str, k))}]" if actual.ndim else ""
+    k = worst_entry(bad)
+    where = index_text(k)
     raise AssertionError(
         f"{what}{where}: got {actual[k]:.8g}, expected {expected[k]:.8g} "
         f"(abs error {err[k]:.3g}, allowed {atol + rtol * abs(expected[k]):.3g}; "
         f"{int(np.sum(bad > 0))} of {actual.size} entries off)")
+
+
+def worst_entry(excess):
+    """The index of the largest ``excess`` (error beyond tolerance); NaN counts as worst."""
+    flat = np.where(np.isnan(excess), np.inf, excess)
+    return np.unravel_index(int(np.nanargmax(flat)), np.shape(excess))
+
+
+def index_text(index):
+    """``[0, 2]`` for an array entry, nothing for a scalar."""
+    return f"[{', '.join(map(str, index))}]" if index else ""
 
 
 def check_grad(fun, *args, argnums=0, engine="tape", rtol=1e-5, atol=1e-7, eps=1e-6):

@@ -35,10 +35,6 @@ def _as_array(value, what):
                              f"{value!r:.60}") from None
 
 
-def _fmt_index(index):
-    return f"[{', '.join(map(str, index))}]" if index else ""
-
-
 def compare(what, got, expected, mistakes=(), rtol=1e-6, atol=1e-9):
     """Assert ``got`` equals ``expected``, else name the worst entry and diagnose.
 
@@ -57,9 +53,8 @@ def compare(what, got, expected, mistakes=(), rtol=1e-6, atol=1e-9):
                              f"{got.shape}{hint}")
     if _close(got, expected, rtol, atol):
         return
-    err = np.abs(got - expected) - (atol + rtol * np.abs(expected))
-    k = np.unravel_index(int(np.nanargmax(np.where(np.isnan(err), np.inf, err))), got.shape)
-    message = f"{what}{_fmt_index(k)}: expected {expected[k]:.4g}, got {got[k]:.4g}"
+    k = checking.worst_entry(np.abs(got - expected) - (atol + rtol * np.abs(expected)))
+    message = f"{what}{checking.index_text(k)}: expected {expected[k]:.4g}, got {got[k]:.4g}"
     if got.size > 1:
         message += f" ({int(np.sum(~np.isclose(got, expected, rtol, atol)))} of {got.size} wrong)"
     for wrong, hint in mistakes:
