@@ -319,3 +319,15 @@ def test_names_of_second_derivatives_are_parenthesised():
     assert d2.name == "d(dz/dw)/dw"
     assert sym.to_latex(sym.var("d(dz/dw)/dw")) == \
         "\\frac{\\partial \\frac{\\partial z}{\\partial w}}{\\partial w}"
+
+
+def test_closure_values_are_baked_in_at_the_first_call_as_documented():
+    """The README's warning, checked: a closure's number is read once per signature."""
+    scale = [2.0]
+    f = lambda x: scale[0] * x ** 2                      # noqa: E731
+    g = bt.grad(f, engine="symbolic")
+    assert g(1.0) == 4.0
+    scale[0] = 3.0
+    assert g(1.0) == 4.0                                 # the compiled graph is reused
+    assert bt.grad(f, engine="symbolic")(2.0) == 8.0     # same fun object: same cache
+    assert bt.grad(f, engine="tape")(1.0) == 6.0         # the tape reads it every time
