@@ -165,6 +165,8 @@ def test_compile_refuses_an_input_that_is_missing():
     (lambda x: (2.0 * 3.0 + 1.0) * x, "mul"),   # folded to a single const
     (lambda x: 0.0 - x, "neg"),
     (lambda x: bt.sin(x) + -bt.cos(x), "sub"),
+    (lambda x: 2.0 * (3.0 * x), "mul"),
+    (lambda x: (x * 3.0) * 2.0, "mul"),
     (lambda x: -bt.sin(x) + bt.cos(x), "sub"),
 ])
 def test_rewrites(build, expected_op):
@@ -180,6 +182,8 @@ def test_constant_folding_result():
     x = sym.var("x")
     s = sym.simplify((2.0 * 3.0 + 1.0) * x)
     assert s.inputs[0].op == "const" and float(s.inputs[0].value) == 7.0
+    s = sym.simplify(2.0 * (x * 3.0))               # constants gathered across a product
+    assert [i.op for i in s.inputs] == ["const", "var"] and float(s.inputs[0].value) == 6.0
 
 
 def test_common_subexpressions_are_merged():

@@ -12,7 +12,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from ..ops import neg, sub
+from ..ops import mul, neg, sub
 from ..passes import gc_paused
 from ..primitives import broadcast_to
 from .graph import Derivation, Node, nodes
@@ -78,6 +78,17 @@ def plus_zero(n):                     # x + 0 = 0 + x = x,  x - 0 = x
         return n.inputs[0]
 
 
+def constants_together(n):            # c * (d * x) = (c d) * x, for constants c and d
+    if n.op == "mul":
+        a, b = n.inputs
+        for c, inner in ((a, b), (b, a)):
+            if is_const(c) and inner.op == "mul":
+                for d, x in (inner.inputs, inner.inputs[::-1]):
+                    if is_const(d) and fits(x, n):
+                        with Derivation(n.of):
+                            return mul(fold_constants(mul(c, d)), x)
+
+
 def plus_negated(n):                 # a + (-b) = a - b,  (-a) + b = b - a
     if n.op == "add":
         a, b = n.inputs
@@ -122,7 +133,7 @@ def broadcast_of_reshape(n):          # broadcast_to(reshape(x, (1, 1)), s) = br
 
 
 REWRITES = {
-    "mul": [times_one, times_zero], "matmul": [times_zero], "div": [times_zero, over_one],
+    "mul": [times_one, times_zero, constants_together], "matmul": [times_zero], "div": [times_zero, over_one],
     "add": [plus_zero, plus_negated], "sub": [plus_zero, zero_minus, minus_self],
     "power": [over_one, to_the_zero], "neg": [double_negation],
     "broadcast_to": [broadcast_of_reshape],
