@@ -108,7 +108,10 @@ def bind(prim, *args, **params):
                     f"transform)\n  at {format_where(user_frame())}"
                 )
     if engine is None:
-        return prim.run(args, params)
+        try:  # numpy straight away; prim.run again only to word a failure
+            return prim.impl(*args, **params)
+        except (ValueError, TypeError, IndexError):
+            return prim.run(args, params)
     return engine.apply(prim, args, params)
 
 

@@ -84,7 +84,10 @@ class Tensor(Traced, Operators):
             else:
                 values.append(a)
         where = user_frame()
-        out = prim.run(values, params, where)
+        try:
+            out = prim.impl(*values, **params)
+        except (ValueError, TypeError, IndexError):
+            out = prim.run(values, params, where)  # raises, naming the op and the line
         if prim.boolean or not tracked:
             return Tensor(out, where=where)
         inputs = tuple(a if type(a) is Tensor else Tensor(a, where=where) for a in args)
