@@ -88,7 +88,7 @@ def depending_on(order, sources):
 
 
 @gc_paused
-def reverse_pass(outputs, seeds, wrt, view, add=None, on_step=None, keep=True):
+def reverse_pass(outputs, seeds, wrt, view, on_step=None, keep=True):
     """Cotangents of ``wrt`` given output cotangents ``seeds`` (reverse mode).
 
     Walks the region between ``wrt`` and ``outputs`` from the outputs back,
@@ -97,18 +97,18 @@ def reverse_pass(outputs, seeds, wrt, view, add=None, on_step=None, keep=True):
     local to this pass. ``on_step(node, bars)``, if given, is called after
     each node's rules ran (step-by-step drawings use it). With ``keep=False``
     a cotangent is dropped once its node has passed it on (only ``wrt``'s
-    are kept), so memory falls as the pass goes. Returns one
-    cotangent per ``wrt`` entry (``None``
-    where an output does not depend on it), the dict of all cotangents (by
-    ``id``) and the topological order walked.
+    are kept), so memory falls as the pass goes.
+
+    Returns one cotangent per ``wrt`` entry (``None`` where the outputs do
+    not depend on it), the dict of all cotangents (by ``id``) and the
+    topological order walked.
     """
-    add = add or _add
     order = toposort(outputs, stop=wrt)
     live = depending_on(order, wrt)
     bars = {}
     for out, seed in zip(outputs, seeds):
         if id(out) in live:
-            bars[id(out)] = add(bars.get(id(out)), seed)
+            bars[id(out)] = seed if id(out) not in bars else bars[id(out)] + seed
     targets = {id(w) for w in wrt}
     for node in reversed(order):
         g = bars.get(id(node)) if keep or id(node) in targets else bars.pop(id(node), None)
@@ -126,14 +126,14 @@ def reverse_pass(outputs, seeds, wrt, view, add=None, on_step=None, keep=True):
             if getattr(bar, "shape", ()) != getattr(views[i], "shape", ()):
                 check_rule_result(bar, inp, node, i, "VJP")
             total = bars.get(id(inp))
-            bars[id(inp)] = bar if total is None else add(total, bar)
+            bars[id(inp)] = bar if total is None else total + bar  # accumulate, never overwrite
         if on_step is not None:
             on_step(node, bars)
     return [bars.get(id(w)) for w in wrt], bars, order
 
 
 @gc_paused
-def forward_pass(outputs, sources, tangents, view, add=None, order=None):
+def forward_pass(outputs, sources, tangents, view, order=None):
     """Tangents of ``outputs`` given tangents of ``sources`` (forward mode).
 
     Walks the region from the sources forward in topological order and sums
@@ -141,7 +141,6 @@ def forward_pass(outputs, sources, tangents, view, add=None, order=None):
     Returns one tangent per output (``None`` where it does not depend on a
     source) and the dict of all tangents.
     """
-    add = add or _add
     order = toposort(outputs, stop=sources) if order is None else order
     dots = {id(s): t for s, t in zip(sources, tangents)}
     for node in order:
@@ -161,14 +160,10 @@ def forward_pass(outputs, sources, tangents, view, add=None, order=None):
             contrib = rule(t, out, *views, **node.params)
             if getattr(contrib, "shape", ()) != getattr(out, "shape", ()):
                 check_rule_result(contrib, node, node, i, "JVP")
-            dot = contrib if dot is None else add(dot, contrib)
+            dot = contrib if dot is None else dot + contrib
         if dot is not None:
             dots[id(node)] = dot
     return [dots.get(id(o)) for o in outputs], dots
-
-
-def _add(total, term):
-    return term if total is None else total + term
 
 
 
