@@ -57,19 +57,18 @@ class Tensor(Traced, Operators):
                  "where", "backward_ran")
     engine = "tape"
 
-    def __init__(self, value, requires_grad=False, name=None, *, prim=None, inputs=(),
-                 params=None, where=None):
-        if prim is None and requires_grad:
+    def __init__(self, value, requires_grad=False, name=None, *, where=None):
+        """A leaf: an input (``requires_grad=True``) or a constant. Recorded
+        results are made by :func:`recorded` instead."""
+        if requires_grad:
             value = as_float_array(value, name or "Tensor")
-        elif prim is None and not isinstance(value, (int, float)):
+        elif not isinstance(value, (int, float)):
             value = np.asarray(value)  # Python scalars stay "weak": 2.0 * float32 is float32
         self.value = value
         self.requires_grad = requires_grad
         self.name = name
-        self.prim = prim
-        self.inputs = inputs
-        self.params = params if params is not None else {}
-        self.where = where if where is not None or prim is not None else user_frame()
+        self.prim, self.inputs, self.params = None, (), {}
+        self.where = where if where is not None else user_frame()
         self.grad = None
         self.backward_ran = False
 
