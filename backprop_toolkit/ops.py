@@ -236,13 +236,15 @@ def elementwise(name, fun, derivative=None):
         A :class:`Primitive`; VJP and JVP are both ``g * derivative(x)``.
     """
     if derivative is None:
-        rule = _not_differentiable(name)
+        rule = missing_rule(f"{name}: no derivative was given (pass derivative=... to "
+                            "bt.elementwise)")
     else:
 
         def rule(g, out, x):
             return g * derivative(x)
 
-    doc = f"{name}(x), a user elementwise op; d/dx = {getattr(derivative, 'name', derivative)}(x)."
+    shown = getattr(derivative, "name", "the given derivative")
+    doc = f"{name}(x), a user elementwise op; d/dx = {shown}(x)."
     return Primitive(name, fun, P.same_shape, [rule], [rule], doc=doc)
 
 
@@ -260,23 +262,16 @@ def primitive(name, forward, vjp, jvp=None, shape=None):
     """
     vjps = list(vjp) if isinstance(vjp, (list, tuple)) else [vjp]
     if jvp is None:
-        jvps = [_no_jvp(name)] * len(vjps)
+        jvps = [missing_rule(f"{name}: no JVP rule was given, so forward mode cannot run "
+                             "through it (pass jvp=... to bt.primitive)")] * len(vjps)
     else:
         jvps = list(jvp) if isinstance(jvp, (list, tuple)) else [jvp]
     return Primitive(name, forward, shape or P.broadcast_shapes, vjps, jvps)
 
 
-def _not_differentiable(name):
+def missing_rule(message):
+    """A rule that stands where the user gave none: using it raises ``message``."""
     def rule(*args, **params):
-        raise BackpropError(f"{name}: no derivative was given (pass derivative=... "
-                            "to bt.elementwise)")
-
-    return rule
-
-
-def _no_jvp(name):
-    def rule(*args, **params):
-        raise BackpropError(f"{name}: no JVP rule was given, so forward mode cannot run "
-                            "through it (pass jvp=... to bt.primitive)")
+        raise BackpropError(message)
 
     return rule

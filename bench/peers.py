@@ -58,3 +58,19 @@ def notes():
     """One line per missing peer: why, and the command that installs it."""
     return [f"{name} skipped ({why}); install with `{INSTALL[name]}`"
             for name, why in sorted(_missing.items())]
+
+
+def torch_grads_of(loss):
+    """``run(params, *data)``: PyTorch's gradients of ``loss(torch, params, *data)``.
+
+    The workloads write only their loss in torch; turning numpy parameters into
+    tensors that require gradients, and the gradients back into numpy, is here.
+    """
+    torch = get("torch")
+
+    def run(params, *data):
+        ps = [torch.tensor(p, requires_grad=True) for p in params]
+        out = loss(torch, ps, *[torch.from_numpy(d) for d in data])
+        return [g.numpy() for g in torch.autograd.grad(out, ps)]
+
+    return run

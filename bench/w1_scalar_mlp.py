@@ -56,18 +56,14 @@ def engine_grads(engine):
 
 
 # -- peers ---------------------------------------------------------------------
+def torch_loss(torch, ps, x, y):
+    h1 = torch.tanh(x @ ps[0] + ps[1])
+    h2 = torch.tanh(h1 @ ps[2] + ps[3])
+    return ((h2 @ ps[4] + ps[5] - y) ** 2).mean()
+
+
 def torch_grads():
-    torch = peers.get("torch")
-
-    def run(params, x, y):
-        ps = [torch.tensor(p, requires_grad=True) for p in params]
-        tx, ty = torch.from_numpy(x), torch.from_numpy(y)
-        h1 = torch.tanh(tx @ ps[0] + ps[1])
-        h2 = torch.tanh(h1 @ ps[2] + ps[3])
-        out = ((h2 @ ps[4] + ps[5] - ty) ** 2).mean()
-        return [g.numpy() for g in torch.autograd.grad(out, ps)]
-
-    return run
+    return peers.torch_grads_of(torch_loss)
 
 
 def autograd_grads():

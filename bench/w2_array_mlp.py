@@ -62,19 +62,15 @@ def engine_grads(engine):
 
 
 # -- peers ---------------------------------------------------------------------
+def torch_loss(torch, ps, x, onehot):
+    h1 = torch.relu(x @ ps[0] + ps[1])
+    h2 = torch.relu(h1 @ ps[2] + ps[3])
+    logp = torch.log_softmax(h2 @ ps[4] + ps[5], dim=-1)
+    return -(onehot * logp).sum() / x.shape[0]
+
+
 def torch_grads():
-    torch = peers.get("torch")
-
-    def run(params, x, onehot):
-        ps = [torch.tensor(p, requires_grad=True) for p in params]
-        tx, t1 = torch.from_numpy(x), torch.from_numpy(onehot)
-        h1 = torch.relu(tx @ ps[0] + ps[1])
-        h2 = torch.relu(h1 @ ps[2] + ps[3])
-        logp = torch.log_softmax(h2 @ ps[4] + ps[5], dim=-1)
-        out = -(t1 * logp).sum() / tx.shape[0]
-        return [g.numpy() for g in torch.autograd.grad(out, ps)]
-
-    return run
+    return peers.torch_grads_of(torch_loss)
 
 
 def autograd_grads():

@@ -16,7 +16,6 @@ class SymbolicEngine:
     """Trace the function with placeholder nodes, differentiate the graph, compile, cache."""
 
     name = "symbolic"
-    node_type = sym.Node
 
     def __init__(self):
         self.tracing = Tracing()
@@ -75,13 +74,13 @@ class SymbolicEngine:
 
         def build(variables, xs, y):
             seed = sym.var("seed", y.shape, y.dtype)
-            grads = sym.grad(y, xs, seed=seed)
-            return (sym.compile([y], variables),
-                    sym.compile(sym.simplify(grads), variables + [seed]))
+            outputs = sym.simplify([y] + sym.grad(y, xs, seed=seed))
+            return sym.compile(outputs, variables + [seed])
 
-        (forward, backward), values = self.traced(call, "vjp", build)
-        (value,) = forward(*values)
-        return value, lambda cotangent: backward(*values, np.asarray(cotangent, value.dtype))
+        program, values = self.traced(call, "vjp", build)
+        backward = program.partial(*values)  # the forward part runs once, here
+        value = backward.known[0]
+        return value, lambda cotangent: backward(np.asarray(cotangent, value.dtype))[1:]
 
     def linearize(self, call):
         if self.nested(call.args):
@@ -90,13 +89,12 @@ class SymbolicEngine:
 
         def build(variables, xs, y):
             tangents = [sym.var(f"d{x.name}", x.shape, x.dtype) for x in xs]
-            (dot,) = sym.simplify([sym.jvp(y, xs, tangents)])
-            return sym.compile([y], variables), sym.compile([dot], variables + tangents)
+            outputs = sym.simplify([y, sym.jvp(y, xs, tangents)])
+            return sym.compile(outputs, variables + tangents)
 
-        (forward, pushforward), values = self.traced(call, "jvp", build)
-        (value,) = forward(*values)
-        tangent_part = pushforward.partial(*values)  # forward values once, then per tangent
-        return value, lambda tangents: tangent_part(*tangents)[0]
+        program, values = self.traced(call, "jvp", build)
+        pushforward = program.partial(*values)  # the forward part runs once, here
+        return pushforward.known[0], lambda tangents: pushforward(*tangents)[1]
 
     def value_and_grad(self, call):
         if self.nested(call.args):

@@ -14,7 +14,6 @@ class TapeEngine:
     """Record the function on the tape, then sweep the record (``tape.grad``/``tape.jvp``)."""
 
     name = "tape"
-    node_type = tp.Tensor
 
     def __init__(self):
         self.tracing = Tracing()

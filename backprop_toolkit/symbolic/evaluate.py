@@ -38,9 +38,9 @@ class Program:
         self.initial = [n.value if n.op == "const" else None for n in order]
         self.input_slots = [slot[id(n)] for n in self.inputs]
         self.output_slots = [slot[id(n)] for n in self.outputs]
-        self._order, self._slot = order, slot
-        computed = [n for n in order if n.prim is not None and id(n) not in given]
-        self.steps = self._schedule(computed, slot)
+        self._order, self._slot, self._splits = order, slot, {}
+        self._computed = [n for n in order if n.prim is not None and id(n) not in given]
+        self.steps = self._schedule(self._computed, slot)
 
     def _schedule(self, computed, slot):
         """Steps for ``computed`` (in that order), each freeing what it used last."""
@@ -87,32 +87,38 @@ class Program:
         what depends on the others.
 
         Forward mode uses it: the forward values are computed once, then each
-        tangent costs only the tangent part of the graph.
+        tangent costs only the tangent part of the graph. ``run.known`` holds
+        the outputs the fixed inputs already determine (``None`` for the rest).
         """
         k = len(static_values)
-        static_ids = {id(n) for n in self.inputs[:k]}
-        computed = [n for n in self._order if n.prim is not None
-                    and id(n) not in {id(i) for i in self.inputs}]
-        for n in computed:  # a step is static when all its inputs are
-            if all(i.op == "const" or id(i) in static_ids for i in n.inputs):
-                static_ids.add(id(n))
-        static = [n for n in computed if id(n) in static_ids]
-        steps = self._schedule(static + [n for n in computed if id(n) not in static_ids],
-                               self._slot)
+        n_static, steps = self._split(k)
         slots = list(self.initial)
         for s, node, value in zip(self.input_slots, self.inputs, static_values):
             slots[s] = check_feed(node, value)
-        self._run(steps[:len(static)], slots)
-        prepared = slots
-        dynamic, inputs = steps[len(static):], list(zip(self.input_slots, self.inputs))[k:]
+        self._run(steps[:n_static], slots)
+        dynamic, inputs = steps[n_static:], list(zip(self.input_slots, self.inputs))[k:]
 
         def run(*values):
-            filled = list(prepared)
+            filled = list(slots)
             for (s, node), value in zip(inputs, values):
                 filled[s] = check_feed(node, value)
             return self._run(dynamic, filled)
 
+        run.known = [None if slots[s] is None else as_numpy(slots[s]) for s in self.output_slots]
         return run
+
+    def _split(self, k):
+        """``(number of static steps, steps)`` with the first ``k`` inputs fixed: the steps
+        that depend on fixed inputs only come first. Made once per ``k``."""
+        if k not in self._splits:
+            static_ids = {id(n) for n in self.inputs[:k]}
+            for n in self._computed:  # a step is static when all its inputs are
+                if all(i.op == "const" or id(i) in static_ids for i in n.inputs):
+                    static_ids.add(id(n))
+            static = [n for n in self._computed if id(n) in static_ids]
+            rest = [n for n in self._computed if id(n) not in static_ids]
+            self._splits[k] = len(static), self._schedule(static + rest, self._slot)
+        return self._splits[k]
 
 
 def as_numpy(value):

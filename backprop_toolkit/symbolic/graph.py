@@ -25,11 +25,11 @@ class Derivation:
 
     stack = []  # (output, user line) of the derivations under way, innermost last
 
-    def __init__(self, of):
-        self.of = of
+    def __init__(self, of, where=None):
+        self.of, self.where = of, where
 
     def __enter__(self):
-        Derivation.stack.append((self.of, user_frame()))
+        Derivation.stack.append((self.of, self.where or user_frame()))
 
     def __exit__(self, *exc):
         Derivation.stack.pop()

@@ -37,20 +37,25 @@ def fits(x, node):
     return x.shape == node.shape
 
 
+def constant_for(node, value):
+    """A constant standing for ``node``: its shape, dtype and side of the graph."""
+    return Node("const", None, (), {}, node.shape, node.dtype, value=value, of=node.of,
+                where=node.where)
+
+
 def filled(node, value):
-    """A constant of ``node``'s shape and dtype, on the same side of the graph."""
-    return Node("const", None, (), {}, node.shape, node.dtype,
-                value=np.full(node.shape, value, dtype=node.dtype), of=node.of, where=node.where)
+    """``node``'s shape filled with ``value``."""
+    return constant_for(node, np.full(node.shape, value, dtype=node.dtype))
 
 
 # -- the rewrite table: name -> rule(node) returning a replacement or None ----
+# A rule that builds nodes runs inside Derivation(node.of) (see _first_rewrite), so
+# what it builds stays on the node's side of the graph.
 def fold_constants(n):              # op(constants) = its value
     if n.prim is not None and all(i.op == "const" for i in n.inputs):
         value = n.prim.run([i.value for i in n.inputs], n.params, n.where)
         weak = all(isinstance(i.value, float) for i in n.inputs) and np.ndim(value) == 0
-        value = float(value) if weak else np.asarray(value, n.dtype)
-        return Node("const", None, (), {}, n.shape, n.dtype, value=value, of=n.of,
-                    where=n.where)
+        return constant_for(n, float(value) if weak else np.asarray(value, n.dtype))
 
 
 def times_one(n):                     # x * 1 = 1 * x = x
@@ -85,8 +90,7 @@ def constants_together(n):            # c * (d * x) = (c d) * x, for constants c
             if is_const(c) and inner.op == "mul":
                 for d, x in (inner.inputs, inner.inputs[::-1]):
                     if is_const(d) and fits(x, n):
-                        with Derivation(n.of):
-                            return mul(fold_constants(mul(c, d)), x)
+                        return mul(fold_constants(mul(c, d)), x)
 
 
 def plus_negated(n):                 # a + (-b) = a - b,  (-a) + b = b - a
@@ -94,14 +98,12 @@ def plus_negated(n):                 # a + (-b) = a - b,  (-a) + b = b - a
         a, b = n.inputs
         for x, negated in ((a, b), (b, a)):
             if negated.op == "neg" and fits(x, n) and fits(negated, n):
-                with Derivation(n.of):
-                    return sub(x, negated.inputs[0])
+                return sub(x, negated.inputs[0])
 
 
 def zero_minus(n):                    # 0 - x = -x
     if n.op == "sub" and is_const(n.inputs[0], 0) and fits(n.inputs[1], n):
-        with Derivation(n.of):  # the new node stays on n's side of the graph
-            return neg(n.inputs[1])
+        return neg(n.inputs[1])
 
 
 def minus_self(n):                    # x - x = 0
@@ -128,12 +130,12 @@ def broadcast_of_reshape(n):          # broadcast_to(reshape(x, (1, 1)), s) = br
     if n.op == "broadcast_to" and n.inputs[0].op == "reshape":
         x = n.inputs[0].inputs[0]
         if int(np.prod(x.shape, dtype=np.int64)) == 1:
-            with Derivation(n.of):
-                return broadcast_to(x, shape=n.shape)
+            return broadcast_to(x, shape=n.shape)
 
 
 REWRITES = {
-    "mul": [times_one, times_zero, constants_together], "matmul": [times_zero], "div": [times_zero, over_one],
+    "mul": [times_one, times_zero, constants_together], "matmul": [times_zero],
+    "div": [times_zero, over_one],
     "add": [plus_zero, plus_negated], "sub": [plus_zero, zero_minus, minus_self],
     "power": [over_one, to_the_zero], "neg": [double_negation],
     "broadcast_to": [broadcast_of_reshape],
@@ -188,17 +190,32 @@ def _rebuild(node, new, alias):
 
 
 def _rewrite(node, fired):
+    """Apply the table's rules to ``node`` until none fires."""
     for _ in range(100):  # each rewrite shrinks the node; this only bounds a bad rule
-        for rule in RULES.get(node.op, FOLD_ONLY):
+        result = _first_rewrite(node, fired)
+        if result is None:
+            return node
+        node = result
+    return node
+
+
+def _first_rewrite(node, fired):
+    """What the first rule that applies makes of ``node`` (recorded if asked), or ``None``."""
+    rules = RULES.get(node.op)
+    if rules is None:  # only folding applies, and it builds no op node
+        return _fired(fired, fold_constants, node, fold_constants(node))
+    with Derivation(node.of, node.where):  # what a rule builds stays on the node's side
+        for rule in rules:
             result = rule(node)
             if result is not None:
-                if fired is not None:
-                    fired.append(Rewrite(rule.__name__, short(node), short(result)))
-                node = result
-                break
-        else:
-            return node
-    return node
+                return _fired(fired, rule, node, result)
+    return None
+
+
+def _fired(fired, rule, node, result):
+    if fired is not None and result is not None:
+        fired.append(Rewrite(rule.__name__, short(node), short(result)))
+    return result
 
 
 def _merge(node, merged, fired):
