@@ -67,6 +67,12 @@ class Primitive:
             raise ValueError(f"{name}: {len(self.vjp)} VJP rules but {len(self.jvp)} JVP rules")
 
     @property
+    def differentiable(self):
+        """Whether any input has a derivative rule (comparisons, ``sign``,
+        ``stop_gradient`` have none: their outputs are constants)."""
+        return not self.boolean and any(rule is not None for rule in self.vjp)
+
+    @property
     def arity(self):
         """Number of array inputs."""
         return len(self.vjp)

@@ -290,6 +290,12 @@ sign = register(Primitive("sign", np.sign, same_shape, [None], [None],
                           doc="sign(x) in {-1, 0, 1}: piecewise constant, derivative 0."))
 
 
+# stop_gradient(x) = x, read as a constant: its derivative is 0 by decree (no rule at all).
+stop_gradient = register(Primitive(
+    "stop_gradient", lambda x: np.array(x, copy=True), same_shape, [None], [None],
+    doc="stop_gradient(x) = x as a constant: derivatives do not flow through it."))
+
+
 def _stable_sigmoid(x):
     """1 / (1 + e^-x) without overflow: e^-|x| never exceeds 1."""
     z = np.exp(-np.abs(x))
@@ -302,6 +308,7 @@ less_equal = comparison("less_equal", np.less_equal)
 greater = comparison("greater", np.greater)
 greater_equal = comparison("greater_equal", np.greater_equal)
 equal = comparison("equal", np.equal)
+not_equal = comparison("not_equal", np.not_equal)
 
 
 # where(c, a, b): a where c holds, else b.  d/da = [c], d/db = [not c]; c is not differentiated.
@@ -339,6 +346,15 @@ sum_to = linear(
     lambda g, out, x, shape: broadcast_to(g, shape=shape_of(x)),    # transpose: copy back
     doc="sum_to(x, shape): sum the broadcast axes away.  VJP: broadcast_to(g, x.shape).",
     identity=unchanged_shape)
+
+# fresh(x) = x: a transform's own variable standing for a value of an enclosing transform.
+# The inner transform differentiates with respect to the fresh node only; the outer one sees
+# through it (d fresh(x)/dx = 1), so nested transforms never confuse their variables.
+fresh = register(Primitive(
+    "fresh", lambda x: x, same_shape,
+    vjp=[lambda g, out, x: g],                                      # d x / d x = 1
+    jvp=[lambda t, out, x: t],
+    doc="fresh(x) = x: a new variable for one transform level.  VJP: g, JVP: t."))
 
 # -- reductions ----------------------------------------------------------------
 sum = linear(

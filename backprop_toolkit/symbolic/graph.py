@@ -84,6 +84,16 @@ class Node(Traced, Operators):
         return Node(prim.name, prim, inputs, params, shape, dtype, of=of, where=where)
 
     @property
+    def is_var(self):
+        """A placeholder (``sym.var``). A user primitive named ``"var"`` is not one."""
+        return self.prim is None and self.op == "var"
+
+    @property
+    def is_const(self):
+        """A constant node. A user primitive named ``"const"`` is not one."""
+        return self.prim is None and self.op == "const"
+
+    @property
     def is_derivative(self):
         """Made by ``sym.grad`` or ``sym.jvp``: part of a derivative graph."""
         return self.of is not None
