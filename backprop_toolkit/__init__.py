@@ -11,8 +11,11 @@ from .checking import check_grad, check_primitive, numerical_grad, numerical_jac
 from .viz import (GraphvizMissingError, TraceTable, backprop_steps, draw, draw_dot,
                   draw_side_by_side, save_figure, trace_table)
 from .api import ENGINES, grad, hessian, jacobian, jvp, value_and_grad, vjp
-from .errors import BackpropError, ControlFlowError, DTypeError, EngineMixError, RuleError, ShapeError
-from .ops import (abs, add, broadcast_to, cos, div, elementwise, exp, getitem, greater, greater_equal,
-                  less, less_equal, log, log_softmax, logsumexp, matmul, max, maximum, mean, mul,
-                  neg, power, primitive, relu, reshape, sigmoid, sign, sin, softmax, sqrt, square, stack,
-                  sub, sum, sum_to, tanh, transpose, where)
+from .engines.cache import RetraceWarning
+from .errors import (BackpropError, ControlFlowError, ConversionError, DTypeError, EngineMixError,
+                     RuleError, ShapeError)
+from .ops import (abs, add, broadcast_to, cos, div, elementwise, equal, exp, getitem, greater,
+                  greater_equal, less, less_equal, log, log_softmax, logsumexp, matmul, max,
+                  maximum, mean, mul, neg, not_equal, power, primitive, relu, reshape, sigmoid,
+                  sign, sin, softmax, sqrt, square, stack, stop_gradient, sub, sum, sum_to, tanh,
+                  transpose, where)

@@ -12,7 +12,7 @@ import weakref
 
 import numpy as np
 
-from . import ops
+from . import ops, trees
 from .dispatch import Traced, shape_of
 from .engines import ENGINES as _ADAPTERS
 from .engines import Call, float_dtype, fun_name
@@ -79,24 +79,83 @@ def _arg_names(fun, nargs):
 
 
 def make_call(fun, args, kwargs, argnums):
+    """The :class:`Call` of ``fun(*args)`` for the adapters, and how to shape its results.
+
+    Each differentiated argument is flattened into its leaves
+    (:mod:`backprop_toolkit.trees`); the adapters see one flat list. Returns
+    ``(call, many, trees_of)``: ``many`` says ``argnums`` was a tuple, and
+    ``trees_of`` lists ``(tree, first leaf, leaf count)`` per differentiated
+    argument, in ``argnums`` order.
+    """
     nums, many = normalize_argnums(argnums, len(args), fun)
     names = arg_names(fun, len(args))
-    return Call(fun, args, kwargs, nums, [names[n] for n in nums]), many
+    flat, spans, diff, labels = [], [], {}, {}
+    for n, a in enumerate(args):
+        if n in nums:
+            leaves, tree = trees.flatten(a)
+            spans.append((len(flat), len(leaves), tree))
+            paths = trees.leaf_paths(tree, names[n])
+            for k in range(len(leaves)):
+                labels[len(flat) + k] = paths[k]
+            diff[n] = (tree, len(flat), len(leaves))
+            flat.extend(leaves)
+        else:
+            spans.append((len(flat), 1, None))
+            flat.append(a)
+    trees_of = [diff[n] for n in nums]
+    positions = tuple(start + k for _, start, count in trees_of for k in range(count))
+
+    def rebuild(values):
+        return [values[start] if tree is None else trees.unflatten(tree, values[start:start + count])
+                for start, count, tree in spans]
+
+    structure = tuple(tree for _, _, tree in spans)
+    call = Call(fun, flat, kwargs, positions, [labels[p] for p in positions], structure,
+                rebuild, trees.flatten)
+    return call, many, trees_of
+
+
+def per_argument(flat_results, trees_of, many):
+    """Results per differentiated leaf, put back into each argument's structure."""
+    shaped, k = [], 0
+    for tree, _, count in trees_of:
+        shaped.append(trees.unflatten(tree, flat_results[k:k + count]))
+        k += count
+    return tuple(shaped) if many else shaped[0]
+
+
+def leaves_like(value, tree, what):
+    """The leaves of ``value``, which must have the structure ``tree`` (a cotangent, a tangent)."""
+    leaves, got = trees.flatten(value)
+    if got != tree:
+        raise BackpropError(f"{what}: its structure ({describe_tree(got)}) differs from the one "
+                            f"expected ({describe_tree(tree)})")
+    return leaves
+
+
+def describe_tree(tree):
+    """``dict with keys ('W', 'b')``, ``tuple of 2``, ``one array`` for messages."""
+    if tree.kind == "leaf":
+        return "one array"
+    if tree.kind == "dict":
+        return f"dict with keys {tree.meta}"
+    return f"{tree.kind} of {len(tree.children)}"
 
 
 def finish(x):
-    """An engine result as the caller gets it: numpy, with a numpy scalar for 0-d.
+    """An engine result as the caller gets it: their own numpy array, or a numpy scalar.
 
-    Inside another transform (a tensor with history, a node) it stays as it is.
+    Always a copy: a result never shares memory with an input, a cached
+    constant of a compiled program or another result, so changing it in
+    place changes nothing else. Inside another transform (a tensor with
+    history, a node) it stays as it is.
     """
-    if type(x) is np.ndarray:
-        return x if x.ndim else x[()]
     for adapter in _ADAPTERS.values():
         if adapter.is_result(x):
             return x
     if isinstance(x, Traced):
         x = x.value
-    array = np.asarray(x)
+    array = np.array(x)
     return array[()] if array.ndim == 0 else array
 
 
@@ -116,17 +175,17 @@ def value_and_grad(fun, argnums=0, *, engine="tape"):
     """``fun``'s value and its gradient with respect to ``argnums``.
 
     ``fun`` must return a scalar. The gradient has the argument's shape (a
-    float for a scalar); for a tuple ``argnums``, a tuple of gradients.
+    float for a scalar) and structure (a dict of arrays for a dict); for a
+    tuple ``argnums``, a tuple of gradients.
     """
     adapter = get_engine(engine)
 
     @functools.wraps(fun)
     @gc_paused
     def value_and_grad_fun(*args, **kwargs):
-        call, many = make_call(fun, args, kwargs, argnums)
+        call, many, trees_of = make_call(fun, args, kwargs, argnums)
         value, grads = adapter.value_and_grad(call)
-        grads = tuple(finish(g) for g in grads)
-        return finish(value), (grads if many else grads[0])
+        return finish(value), per_argument([finish(g) for g in grads], trees_of, many)
 
     return value_and_grad_fun
 
@@ -144,39 +203,57 @@ def grad(fun, argnums=0, *, engine="tape"):
 
 @gc_paused
 def vjp(fun, *primals, engine="tape"):
-    """``(value, vjp_fn)``: ``vjp_fn(cotangent)`` gives one cotangent per primal (a tuple)."""
-    call, _ = make_call(fun, primals, {}, tuple(range(len(primals))))
-    value, pullback = get_engine(engine).vjp(call)
+    """``(value, vjp_fn)``: ``vjp_fn(cotangent)`` gives one cotangent per primal (a tuple).
+
+    The cotangent has the structure and shapes of the value; each returned
+    cotangent has its primal's.
+    """
+    call, _, trees_of = make_call(fun, primals, {}, tuple(range(len(primals))))
+    values, pullback = get_engine(engine).vjp(call)
+    out_tree = call.out_tree
 
     def vjp_fn(cotangent):
-        if shape_of(cotangent) != shape_of(value):
-            raise ShapeError(f"vjp_fn: cotangent shape {shape_of(cotangent)} differs from the "
-                             f"output's shape {shape_of(value)}")
-        return tuple(finish(c) for c in pullback(cotangent))
+        cotangents = leaves_like(cotangent, out_tree, "vjp_fn: the cotangent")
+        for c, v in zip(cotangents, values):
+            if shape_of(c) != shape_of(v):
+                raise ShapeError(f"vjp_fn: cotangent shape {shape_of(c)} differs from the "
+                                 f"output's shape {shape_of(v)}")
+        return per_argument([finish(c) for c in pullback(cotangents)], trees_of, True)
 
-    return finish(value), vjp_fn
+    return trees.unflatten(out_tree, [finish(v) for v in values]), vjp_fn
 
 
 @gc_paused
 def jvp(fun, primals, tangents, *, engine="tape"):
-    """``(value, tangent_out)``: forward mode, one pass for one tangent per primal."""
+    """``(value, tangent_out)``: forward mode, one pass for one tangent per primal.
+
+    ``tangents`` has the structure and shapes of ``primals``; a tangent takes
+    its primal's floating dtype (float32 stays float32).
+    """
     primals, tangents = tuple(primals), tuple(tangents)
     if len(primals) != len(tangents):
         raise BackpropError(f"jvp: {len(primals)} primals but {len(tangents)} tangents")
-    for p, t in zip(primals, tangents):
+    call, _, _ = make_call(fun, primals, {}, tuple(range(len(primals))))
+    flat_tangents = leaves_like(tangents, trees.flatten(primals)[1], "jvp: the tangents")
+    for p, t in zip(call.primals(), flat_tangents):
         if shape_of(p) != shape_of(t):
             raise ShapeError(f"jvp: tangent shape {shape_of(t)} differs from its primal's "
                              f"shape {shape_of(p)}")
-    call, _ = make_call(fun, primals, {}, tuple(range(len(primals))))
-    value, pushforward = get_engine(engine).linearize(call)
-    return finish(value), finish(pushforward(list(tangents)))
+    flat_tangents = [t if isinstance(t, Traced) else np.asarray(t, float_dtype(p))
+                     for p, t in zip(call.primals(), flat_tangents)]
+    values, pushforward = get_engine(engine).linearize(call)
+    out = [finish(t) for t in pushforward(flat_tangents)]
+    return (trees.unflatten(call.out_tree, [finish(v) for v in values]),
+            trees.unflatten(call.out_tree, out))
 
 
 def jacobian(fun, argnums=0, *, engine="tape", mode="reverse"):
-    """The Jacobian, of shape ``out.shape + arg.shape``.
+    """The Jacobian: for each output leaf and argument leaf, ``out.shape + arg.shape``.
 
     ``mode="reverse"`` runs one reverse pass per output entry (rows);
-    ``mode="forward"`` one forward pass per input entry (columns).
+    ``mode="forward"`` one forward pass per input entry (columns). The result
+    has the output's structure, each leaf replaced by the arguments'
+    structure (a tuple for a tuple ``argnums``), as in JAX.
     """
     adapter = get_engine(engine)
     if mode not in ("reverse", "forward"):
@@ -186,38 +263,54 @@ def jacobian(fun, argnums=0, *, engine="tape", mode="reverse"):
     @functools.wraps(fun)
     @gc_paused
     def jacobian_fun(*args, **kwargs):
-        call, many = make_call(fun, args, kwargs, argnums)
-        jacs = tuple(finish(j) for j in build(adapter, call))
-        return jacs if many else jacs[0]
+        call, many, trees_of = make_call(fun, args, kwargs, argnums)
+        blocks = build(adapter, call)  # blocks[i][j]: output leaf i by argument leaf j
+        rows = [per_argument([finish(b) for b in row], trees_of, many) for row in blocks]
+        return trees.unflatten(call.out_tree, rows)
 
     return jacobian_fun
 
 
 def _jacobian_reverse(adapter, call):
-    value, pullback = adapter.vjp(call)
-    out_shape, dtype = shape_of(value), float_dtype(value)
-    n_out = int(np.prod(out_shape, dtype=np.int64))
-    rows = [pullback(_unit(out_shape, k, dtype)) for k in range(n_out)]
-    return [ops.reshape(ops.stack([row[i] for row in rows]), out_shape + shape_of(p))
-            for i, p in enumerate(call.primals())]
+    values, pullback = adapter.vjp(call)
+    zeros = [np.zeros(shape_of(v), dtype=float_dtype(v)) for v in values]
+    blocks = []
+    for i, v in enumerate(values):
+        out_shape = shape_of(v)
+        rows = []
+        for k in range(int(np.prod(out_shape, dtype=np.int64))):
+            cotangents = list(zeros)
+            cotangents[i] = _unit(out_shape, k, float_dtype(v))
+            rows.append(pullback(cotangents))
+        blocks.append([_stacked([row[j] for row in rows], out_shape, shape_of(p), first=True)
+                       for j, p in enumerate(call.primals())])
+    return blocks
 
 
 def _jacobian_forward(adapter, call):
-    value, pushforward = adapter.linearize(call)
-    out_shape, primals = shape_of(value), call.primals()
+    values, pushforward = adapter.linearize(call)
+    primals = call.primals()
     zeros = [np.zeros(shape_of(q), dtype=float_dtype(q)) for q in primals]
-    jacs = []
-    for i, p in enumerate(primals):
-        n_in = int(np.prod(shape_of(p), dtype=np.int64))
+    columns = []  # columns[j][i]: argument leaf j, output leaf i
+    for j, p in enumerate(primals):
         cols = []
-        for k in range(n_in):
+        for k in range(int(np.prod(shape_of(p), dtype=np.int64))):
             tangents = list(zeros)
-            tangents[i] = _unit(shape_of(p), k, float_dtype(p))
+            tangents[j] = _unit(shape_of(p), k, float_dtype(p))
             cols.append(pushforward(tangents))
-        stacked = ops.stack(cols)  # (n_in,) + out_shape
-        moved = ops.transpose(stacked, tuple(range(1, len(out_shape) + 1)) + (0,))
-        jacs.append(ops.reshape(moved, out_shape + shape_of(p)))
-    return jacs
+        columns.append([_stacked([c[i] for c in cols], shape_of(v), shape_of(p), first=False)
+                        for i, v in enumerate(values)])
+    return [[columns[j][i] for j in range(len(primals))] for i in range(len(values))]
+
+
+def _stacked(pieces, out_shape, in_shape, first):
+    """One Jacobian block ``out_shape + in_shape`` from rows (``first``) or columns."""
+    if not pieces:  # an empty argument or output
+        return np.zeros(out_shape + in_shape)
+    stacked = ops.stack(pieces)
+    if not first:  # columns: (n_in,) + out_shape, the input axis goes last
+        stacked = ops.transpose(stacked, tuple(range(1, len(out_shape) + 1)) + (0,))
+    return ops.reshape(stacked, out_shape + in_shape)
 
 
 def hessian(fun, argnums=0, *, engine="tape"):

@@ -12,9 +12,17 @@ The engines register themselves by subclassing :class:`Traced`; this module
 imports neither of them, so the layering stays one-way.
 """
 
+import itertools
+
 import numpy as np
 
 from .errors import EngineMixError, ShapeError, describe_shapes, format_where, user_frame
+
+
+new_serial = itertools.count().__next__
+"""The next serial number: every tensor and node takes one when it is made, so a value's
+inputs always have smaller numbers than the value (``passes.oldest`` relies on it).
+``count.__next__`` is atomic under the GIL: threads never share a number."""
 
 
 class Traced:

@@ -32,6 +32,21 @@ class ControlFlowError(BackpropError, TypeError):
     """Python control flow on a symbolic node, which has no value to branch on."""
 
 
+class ConversionError(BackpropError, TypeError):
+    """A value under differentiation turned into a plain number or a numpy array,
+    which would silently drop its derivative."""
+
+
+def conversion_error(what, engine):
+    """The :class:`ConversionError` for ``what`` (``"float()"``) of a ``engine`` value."""
+    return ConversionError(
+        f"{what} of a {engine} value that is being differentiated: a plain number has no "
+        "derivative, so the result would be silently wrong. Use the toolkit's ops on it "
+        "(bt.sin(x), not math.sin(x) or np.cumsum(x) without an entry); to read the number on "
+        "purpose, use x.value (tape) or bt.stop_gradient(x).\n"
+        f"  at {format_where(user_frame())}")
+
+
 class RuleError(BackpropError):
     """A derivative rule returned something of the wrong count or shape."""
 

@@ -19,6 +19,7 @@ import sys
 import numpy as np
 
 from . import api, checking, ops
+from . import primitives as P
 from . import symbolic as sym
 
 
@@ -100,7 +101,8 @@ def check_rule_on_engines(prim, args, engines=None):
             raise AssertionError(
                 f"{prim.name} on the {engine} engine raised {type(err).__name__}: {err}\n"
                 "A rule must run on tape tensors and symbolic nodes as well as on numbers: "
-                "write it with bt.* ops (bt.sigmoid, bt.exp, *, +), never np.*") from None
+                "write it with bt.* ops (bt.sigmoid, bt.exp, *, +); a numpy function works "
+                "only where the op language has it (np.exp, np.tanh), never np.logaddexp") from None
 
 
 # --- two_layer: L = 1/2 ||W2 tanh(W1 x) - t||^2 ---------------------------------------------
@@ -177,18 +179,19 @@ def _student_graph(build):
 def _describe(node, names):
     if node in names:
         return names[node]
-    if node.op == "const":
+    if node.is_const:
         return f"{float(np.asarray(node.value)):.4g}"
     return f"{node.op}({', '.join(_describe(i, names) for i in node.inputs)})"
 
 
-def _same(node, op, inputs):
-    """``node`` is ``op`` applied to exactly these nodes (either order for add and mul)."""
-    if node.op != op or len(node.inputs) != len(inputs):
+def _same(node, prim, inputs):
+    """``node`` is the primitive ``prim`` (not just one of that name) applied to exactly
+    these nodes (either order for add and mul)."""
+    if node.prim is not prim or len(node.inputs) != len(inputs):
         return False
     if all(a is b for a, b in zip(node.inputs, inputs)):
         return True
-    return op in ("add", "mul") and all(a is b for a, b in zip(node.inputs, inputs[::-1]))
+    return prim in (P.add, P.mul) and all(a is b for a, b in zip(node.inputs, inputs[::-1]))
 
 
 def check_derivative_graph_structure(build):
@@ -199,8 +202,8 @@ def check_derivative_graph_structure(build):
         raise AssertionError(f"dz/db: expected the node u itself (z = b * u, so dz/db = u), "
                              f"found {_describe(g['dz/db'], names)}")
     da = g["dz/da"]
-    cos = next((i for i in da.inputs if i.op == "cos"), None) if da.op == "mul" else None
-    if cos is None or not _same(da, "mul", (u, cos)):
+    cos = next((i for i in da.inputs if i.prim is P.cos), None) if da.prim is P.mul else None
+    if cos is None or not _same(da, P.mul, (u, cos)):
         raise AssertionError(f"dz/da: expected mul(dz/db, cos(a)), found {_describe(da, names)}")
     if cos.inputs[0] is not a:
         raise AssertionError(f"dz/da: expected cos(a) of the forward node a, found "
@@ -208,11 +211,11 @@ def check_derivative_graph_structure(build):
                              "derivative graph is built on top of the forward graph")
     names[da] = "dz/da"
     dv, du = g["dz/dv"], g["dz/du"]
-    if not _same(dv, "mul", (da, u)):
+    if not _same(dv, P.mul, (da, u)):
         raise AssertionError(f"dz/dv: expected mul(dz/da, u) (a = u * v), found "
                              f"{_describe(dv, names)}")
-    path = next((i for i in du.inputs if i is not b), None) if du.op == "add" else None
-    if path is None or not _same(du, "add", (path, b)) or not _same(path, "mul", (da, v)):
+    path = next((i for i in du.inputs if i is not b), None) if du.prim is P.add else None
+    if path is None or not _same(du, P.add, (path, b)) or not _same(path, P.mul, (da, v)):
         raise AssertionError(
             f"dz/du: expected add(mul(dz/da, v), b): u is used twice (by a = u * v and by "
             f"z = b * u), so its gradient is the sum of both; found {_describe(du, names)}")

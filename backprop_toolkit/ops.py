@@ -18,7 +18,7 @@ add, sub, mul, div, neg, power, matmul = P.add, P.sub, P.mul, P.div, P.neg, P.po
 exp, log, sin, cos, tanh, sigmoid = P.exp, P.log, P.sin, P.cos, P.tanh, P.sigmoid
 relu, sqrt, square, abs, sign, maximum = P.relu, P.sqrt, P.square, P.abs, P.sign, P.maximum
 less, less_equal, greater, greater_equal = P.less, P.less_equal, P.greater, P.greater_equal
-where = P.where
+equal, not_equal, where, stop_gradient = P.equal, P.not_equal, P.where, P.stop_gradient
 
 
 def checked(op, rule, *args):
@@ -129,11 +129,31 @@ def stack(values):
 
 
 class Operators:
-    """Python operators of engine values, each one call of the op language."""
+    """Python operators of engine values, each one call of the op language.
+
+    Comparisons are elementwise, as in numpy (``x == 1.0`` is a boolean
+    tensor or node); hashing stays by identity, so values can key dicts.
+    numpy's own functions called on an engine value come here too
+    (``__array_ufunc__``, ``__array_function__``): those with an entry in the
+    op language run it; any other raises an error that names the function,
+    never a silent conversion to numbers.
+    """
 
     __slots__ = ()
-    __array_ufunc__ = None  # numpy defers, so np.ones(3) * x calls x.__rmul__
     __array_priority__ = 1000
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        op = UFUNCS.get(ufunc) if method == "__call__" and not kwargs else None
+        if op is None:
+            raise no_entry(f"np.{ufunc.__name__}" + ("" if method == "__call__" else
+                                                     f".{method}"))
+        return op(*inputs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        op = FUNCTIONS.get(func)
+        if op is None:
+            raise no_entry(f"np.{func.__name__}")
+        return op(*args, **kwargs)
 
     def __add__(self, other):
         return add(self, other)
@@ -192,8 +212,13 @@ class Operators:
     def __ge__(self, other):
         return greater_equal(self, other)
 
-    __eq__ = object.__eq__  # identity: engine values are dict keys
-    __hash__ = object.__hash__
+    def __eq__(self, other):
+        return equal(self, other)
+
+    def __ne__(self, other):
+        return not_equal(self, other)
+
+    __hash__ = object.__hash__  # identity: engine values are dict keys
 
     def __getitem__(self, index):
         return getitem(self, index)
@@ -220,6 +245,16 @@ class Operators:
 
     def __iter__(self):
         return (self[i] for i in range(len(self)))
+
+
+def no_entry(function):
+    """The error for a numpy function that the op language has no entry for."""
+    return BackpropError(
+        f"{function} has no entry in the op language, so it cannot be differentiated; "
+        "numpy would turn the tensor or node into numbers and the derivative would be "
+        "silently lost. Write it with bt ops (bt.sum, bt.where, bt.stack, ...), or add it "
+        "with bt.primitive.\n"
+        f"  at {format_where(user_frame())}")
 
 
 def elementwise(name, fun, derivative=None):
@@ -275,3 +310,20 @@ def missing_rule(message):
         raise BackpropError(message)
 
     return rule
+
+
+UFUNCS = {
+    np.add: add, np.subtract: sub, np.multiply: mul, np.true_divide: div, np.negative: neg,
+    np.power: power, np.matmul: matmul, np.exp: exp, np.log: log, np.sin: sin, np.cos: cos,
+    np.tanh: tanh, np.sqrt: sqrt, np.square: square, np.absolute: abs, np.sign: sign,
+    np.maximum: maximum, np.less: less, np.less_equal: less_equal, np.greater: greater,
+    np.greater_equal: greater_equal, np.equal: equal, np.not_equal: not_equal,
+}
+"""numpy ufuncs that are entries of the op language (``np.sin(x)`` is ``bt.sin(x)``)."""
+
+FUNCTIONS = {
+    np.sum: sum, np.mean: mean, np.max: max, np.amax: max, np.transpose: transpose,
+    np.reshape: reshape, np.where: where, np.stack: stack, np.broadcast_to: broadcast_to,
+    np.shape: shape_of, np.ndim: ndim_of,
+}
+"""numpy functions with the same meaning in the op language (``np.sum(x, axis=0)``)."""

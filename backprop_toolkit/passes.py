@@ -46,14 +46,16 @@ def inputs_of(node):
     return node.inputs
 
 
-def toposort(outputs, stop=(), neighbours=inputs_of):
+def toposort(outputs, stop=(), neighbours=inputs_of, since=None):
     """Every node the ``outputs`` depend on, inputs before their users.
 
     Iterative depth-first search with an explicit stack (no recursion: a
     chain of 100,000 nodes is fine). A node is listed once all its inputs
     are; inputs are visited left to right. Nodes in ``stop`` are listed but
     not expanded (their inputs are outside the region). ``neighbours(node)``
-    gives the nodes that must come before ``node`` (its inputs).
+    gives the nodes that must come before ``node`` (its inputs). With
+    ``since``, nodes made before serial number ``since`` are left out: they
+    cannot depend on anything made later (see :func:`oldest`).
     """
     stop_ids = {id(n) for n in stop}
     order, done = [], set()
@@ -66,7 +68,7 @@ def toposort(outputs, stop=(), neighbours=inputs_of):
         waiting = False
         if id(node) not in stop_ids:
             for child in reversed(neighbours(node)):
-                if id(child) not in done:
+                if id(child) not in done and (since is None or child.serial >= since):
                     stack.append(child)
                     waiting = True
         if not waiting:
@@ -74,6 +76,17 @@ def toposort(outputs, stop=(), neighbours=inputs_of):
             order.append(node)
             stack.pop()
     return order
+
+
+def oldest(sources):
+    """The smallest serial number among ``sources``.
+
+    Every tensor and node gets the next serial number when it is made, and
+    its inputs exist before it, so a node made before every source cannot
+    depend on any of them. A sweep from the outputs stops there: a transform
+    nested inside another walks its own level, not the enclosing graph.
+    """
+    return min((s.serial for s in sources), default=None)
 
 
 def depending_on(order, sources):
@@ -103,7 +116,7 @@ def reverse_pass(outputs, seeds, wrt, view, on_step=None, keep=True):
     not depend on it), the dict of all cotangents (by ``id``) and the
     topological order walked.
     """
-    order = toposort(outputs, stop=wrt)
+    order = toposort(outputs, since=oldest(wrt))  # through an intermediate wrt, not stopping
     live = depending_on(order, wrt)
     bars = {}
     for out, seed in zip(outputs, seeds):
@@ -113,7 +126,7 @@ def reverse_pass(outputs, seeds, wrt, view, on_step=None, keep=True):
     for node in reversed(order):
         g = bars.get(id(node)) if keep or id(node) in targets else bars.pop(id(node), None)
         prim = node.prim
-        if g is None or prim is None or prim.boolean:
+        if g is None or prim is None or not prim.differentiable:
             continue
         inputs = node.inputs
         views = inputs if view is None else [view(x) for x in inputs]
@@ -138,17 +151,24 @@ def forward_pass(outputs, sources, tangents, view, order=None):
 
     Walks the region from the sources forward in topological order and sums
     each primitive's JVP contributions ``rule(t_i, out, *inputs, **params)``.
-    Returns one tangent per output (``None`` where it does not depend on a
-    source) and the dict of all tangents.
+    A source that is itself computed (an intermediate node) gets its given
+    tangent *added* to what flows into it, the transpose of reverse mode's
+    meaning of ``dz/db`` for an intermediate ``b``: asking about more nodes
+    never changes the others' tangents. Returns one tangent per output
+    (``None`` where it does not depend on a source) and the dict of all tangents.
     """
-    order = toposort(outputs, stop=sources) if order is None else order
-    dots = {id(s): t for s, t in zip(sources, tangents)}
+    order = toposort(outputs, since=oldest(sources)) if order is None else order
+    given = {}
+    for s, t in zip(sources, tangents):
+        given[id(s)] = t if id(s) not in given else given[id(s)] + t
+    dots = dict(given)
     for node in order:
         prim = node.prim
-        if id(node) in dots or prim is None or prim.boolean:
+        if prim is None or not prim.differentiable:
             continue
         inputs = node.inputs
-        views = out = dot = None
+        views = out = None
+        dot = given.get(id(node))
         for i, inp in enumerate(inputs):
             t = dots.get(id(inp))
             rule = prim.jvp[i]
@@ -164,7 +184,6 @@ def forward_pass(outputs, sources, tangents, view, order=None):
         if dot is not None:
             dots[id(node)] = dot
     return [dots.get(id(o)) for o in outputs], dots
-
 
 
 def check_rule_result(result, target, node, position, kind):

@@ -18,8 +18,10 @@ import operator
 
 import numpy as np
 
-from .dispatch import Traced, dtype_of
-from .errors import BackpropError, DTypeError, ShapeError, format_where, user_frame
+from . import primitives as P
+from .dispatch import Traced, dtype_of, new_serial
+from .errors import (BackpropError, DTypeError, ShapeError, conversion_error, format_where,
+                     user_frame)
 from .ops import Operators
 from .passes import forward_pass, reverse_pass, toposort
 
@@ -40,11 +42,40 @@ def as_float_array(value, what="value"):
                      "(use real floating-point numbers)")
 
 
+def frozen(value):
+    """``value`` as the tape keeps it: an array no one else can change.
+
+    Python numbers stay as they are (immutable, and "weak" for dtypes). An
+    array is copied unless it is already read-only and owns its data, and the
+    copy is made read-only: a caller changing their array in place after the
+    forward pass cannot change what ``backward()`` computes.
+    """
+    if isinstance(value, (int, float)):
+        return value
+    array = np.asarray(value)
+    if array.flags.writeable or array.base is not None:
+        array = array.copy()
+    array.flags.writeable = False
+    return array
+
+
+def owned(out, values):
+    """A fresh result ``out`` made read-only; copied first if it is (a view of) an
+    operand's writeable array, which belongs to the caller."""
+    base = out if out.base is None else out.base
+    for v in values:
+        if type(v) is np.ndarray and (base is v or base is v.base):
+            out = out.copy()
+            break
+    out.flags.writeable = False
+    return out
+
+
 class Tensor(Traced, Operators):
     """A value on the tape.
 
     Attributes:
-        value: the numpy value.
+        value: the numpy value, read-only (the tape computed with it).
         grad: after ``backward()``, d(output)/d(this tensor) as a numpy array
             (``None`` before: absent, not zero).
         requires_grad: whether gradients flow to this tensor.
@@ -53,24 +84,23 @@ class Tensor(Traced, Operators):
         where: ``(file, line)`` of the user code that made it.
     """
 
-    __slots__ = ("value", "prim", "inputs", "params", "requires_grad", "grad", "name",
-                 "where", "backward_ran")
+    __slots__ = ("_value", "prim", "inputs", "params", "_tracked", "grad", "name",
+                 "where", "backward_ran", "serial")
     engine = "tape"
 
     def __init__(self, value, requires_grad=False, name=None, *, where=None):
-        """A leaf: an input (``requires_grad=True``) or a constant. Recorded
-        results are made by :func:`recorded` instead."""
+        """A leaf: an input (``requires_grad=True``) or a constant, holding a read-only
+        copy of ``value``. Recorded results are made by :func:`recorded` instead."""
         if requires_grad:
             value = as_float_array(value, name or "Tensor")
-        elif not isinstance(value, (int, float)):
-            value = np.asarray(value)  # Python scalars stay "weak": 2.0 * float32 is float32
-        self.value = value
-        self.requires_grad = requires_grad
+        self._value = frozen(value)
+        self._tracked = bool(requires_grad)
         self.name = name
         self.prim, self.inputs, self.params = None, (), {}
         self.where = where if where is not None else user_frame()
         self.grad = None
         self.backward_ran = False
+        self.serial = new_serial()
 
     @classmethod
     def apply(cls, prim, args, params):
@@ -78,8 +108,8 @@ class Tensor(Traced, Operators):
         values, tracked = [], False
         for a in args:
             if type(a) is Tensor:
-                values.append(a.value)
-                tracked = tracked or a.requires_grad
+                values.append(a._value)
+                tracked = tracked or a._tracked
             else:
                 values.append(a)
         where = user_frame()
@@ -87,20 +117,46 @@ class Tensor(Traced, Operators):
             out = prim.impl(*values, **params)
         except (ValueError, TypeError, IndexError):
             out = prim.run(values, params, where)  # raises, naming the op and the line
-        if prim.boolean or not tracked:
-            return Tensor(out, where=where)
-        inputs = tuple(a if type(a) is Tensor else Tensor(a, where=where) for a in args)
+        if type(out) is np.ndarray and out.flags.writeable:
+            out = owned(out, values)
+        if not tracked or not prim.differentiable:
+            return constant(out, where)
+        inputs = tuple(a if type(a) is Tensor else constant(frozen(a), where) for a in args)
         return recorded(out, prim, inputs, params, where)
 
     # -- what a tensor looks like ------------------------------------------
     @property
+    def value(self):
+        """The numpy value (read-only: the tape computed with it)."""
+        return self._value
+
+    @value.setter
+    def value(self, new):
+        raise BackpropError("a tensor's value cannot be replaced: the tape computed with it. "
+                            "Make a new tensor, tape.Tensor(new_value, requires_grad=True)")
+
+    @property
+    def requires_grad(self):
+        """Whether gradients flow to this tensor (settable on leaves only)."""
+        return self._tracked
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        if self.prim is not None:
+            raise BackpropError("requires_grad can be set on leaves only; this tensor was "
+                                f"computed by {self.prim.name}")
+        if flag:
+            self._value = frozen(as_float_array(self._value, self.name or "Tensor"))
+        self._tracked = bool(flag)
+
+    @property
     def shape(self):
-        value = self.value
+        value = self._value
         return value.shape if hasattr(value, "shape") else np.shape(value)
 
     @property
     def dtype(self):
-        return dtype_of(self.value)
+        return dtype_of(self._value)
 
     @property
     def is_leaf(self):
@@ -108,22 +164,42 @@ class Tensor(Traced, Operators):
 
     def numpy(self):
         """The value as a numpy array (a copy: the tape keeps its own)."""
-        return np.array(self.value)
+        return np.array(self._value)
 
     def item(self):
-        return np.asarray(self.value).item()
+        """The value of a one-entry tensor as a Python number (read on purpose, like ``value``)."""
+        return np.asarray(self._value).item()
+
+    def _number(self, kind, what):
+        if self._tracked:
+            raise conversion_error(what, "tape")
+        return kind(self._value)
 
     def __float__(self):
-        return float(self.value)
+        return self._number(float, "float()")
+
+    def __int__(self):
+        return self._number(int, "int()")
+
+    def __complex__(self):
+        return self._number(complex, "complex()")
+
+    def __index__(self):
+        return self._number(operator.index, "an index")
+
+    def __array__(self, dtype=None, copy=None):
+        if self._tracked:
+            raise conversion_error("a numpy array (np.asarray)", "tape")
+        return np.array(self._value, dtype=dtype)
 
     def __bool__(self):
-        return bool(self.value)
+        return bool(self._value)  # control flow on values works; non-scalars raise as in numpy
 
     def __repr__(self):
         label = f"{self.name}=" if self.name else ""
         origin = "leaf" if self.prim is None else self.prim.name
         grad = "" if self.grad is None else f", grad={np.array2string(np.asarray(self.grad))}"
-        return f"Tensor({label}{np.array2string(np.asarray(self.value))}, {origin}{grad})"
+        return f"Tensor({label}{np.array2string(np.asarray(self._value))}, {origin}{grad})"
 
     # -- reverse mode --------------------------------------------------------
     def backward(self, seed=None):
@@ -150,8 +226,8 @@ class Tensor(Traced, Operators):
         _, bars, order = reverse_pass([self], [seed], leaves, value_of)
         for node in order:
             bar = bars.get(id(node))
-            if bar is not None:
-                node.grad = bar if node.grad is None else node.grad + bar
+            if bar is not None:  # a copy: add passes one array to both inputs
+                node.grad = np.array(bar) if node.grad is None else node.grad + bar
         self.backward_ran = True
 
     def zero_grad(self):
@@ -162,12 +238,39 @@ class Tensor(Traced, Operators):
 def recorded(value, prim, inputs, params, where):
     """A tensor computed by ``prim`` from ``inputs``: the record, made without ``__init__``."""
     t = Tensor.__new__(Tensor)
-    t.value, t.prim, t.inputs, t.params, t.where = value, prim, inputs, params, where
-    t.requires_grad, t.name, t.grad, t.backward_ran = True, None, None, False
+    t._value, t.prim, t.inputs, t.params, t.where = value, prim, inputs, params, where
+    t._tracked, t.name, t.grad, t.backward_ran = True, None, None, False
+    t.serial = new_serial()
     return t
 
 
-value_of = operator.attrgetter("value")
+def constant(value, where):
+    """An untracked tensor holding ``value`` as it is (a result no one else holds)."""
+    t = Tensor.__new__(Tensor)
+    t._value, t.prim, t.inputs, t.params, t.where = value, None, (), {}, where
+    t._tracked, t.name, t.grad, t.backward_ran = False, None, None, False
+    t.serial = new_serial()
+    return t
+
+
+def variable(value, name):
+    """A transform's own variable for ``value``: a new leaf, or ``fresh(value)``.
+
+    A tensor that an enclosing transform differentiates becomes ``fresh(x)``:
+    the inner transform's pass starts there (``passes.oldest``), so it treats
+    ``x`` itself, and anything closed over, as a constant, while the outer
+    pass sees through ``fresh`` (its derivative is 1) back to ``x``.
+    """
+    if isinstance(value, Tensor):
+        if value._tracked:
+            t = recorded(value._value, P.fresh, (value,), {}, user_frame())
+            t.name = name
+            return t
+        value = value._value
+    return Tensor(value, requires_grad=True, name=name)
+
+
+value_of = operator.attrgetter("_value")
 """The view first-order rules are fed: a tensor's numpy value (a C-level getter: it runs
 for every input of every recorded op). For higher order the view is ``None``: the
 tensors themselves, so that the rules are recorded."""
@@ -175,18 +278,18 @@ tensors themselves, so that the rules are recorded."""
 
 def default_seed(y):
     """d y / d y = 1 for a scalar ``y``; a non-scalar needs an explicit seed."""
-    if np.shape(y.value) != ():
-        raise ShapeError(f"backward(): the output has shape {np.shape(y.value)}, not a scalar; "
+    if np.shape(y._value) != ():
+        raise ShapeError(f"backward(): the output has shape {np.shape(y._value)}, not a scalar; "
                          "pass a seed of that shape, y.backward(seed)\n"
                          f"  output made at {format_where(y.where)}")
-    return np.ones_like(y.value)
+    return np.ones_like(y._value)
 
 
 def check_seed(y, seed):
-    seed = np.asarray(seed.value if isinstance(seed, Tensor) else seed, dtype=y.dtype)
-    if seed.shape != np.shape(y.value):
+    seed = np.asarray(seed._value if isinstance(seed, Tensor) else seed, dtype=y.dtype)
+    if seed.shape != np.shape(y._value):
         raise ShapeError(f"backward(seed): seed shape {seed.shape} differs from the output's "
-                         f"shape {np.shape(y.value)}")
+                         f"shape {np.shape(y._value)}")
     return seed
 
 
@@ -218,9 +321,9 @@ def jvp(outputs, inputs, tangents, create_graph=False, order=None):
 def as_seed(seed, create_graph):
     if create_graph:
         return seed if isinstance(seed, Tensor) else Tensor(seed)
-    return seed.value if isinstance(seed, Tensor) else np.asarray(seed)
+    return seed._value if isinstance(seed, Tensor) else np.asarray(seed)
 
 
 def zeros_for(x, create_graph):
-    zeros = np.zeros(np.shape(x.value), dtype=x.dtype)
+    zeros = np.zeros(np.shape(x._value), dtype=x.dtype)
     return Tensor(zeros) if create_graph else zeros

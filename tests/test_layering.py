@@ -10,7 +10,7 @@ import pathlib
 import pytest
 
 PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "backprop_toolkit"
-LAYERS = ["errors", "dispatch", "primitives", "ops", "passes", "tape", "symbolic", "examples",
+LAYERS = ["errors", "trees", "dispatch", "primitives", "ops", "passes", "tape", "symbolic", "examples",
           "engines", "api", "swell",
           "checking", "exercises", "viz"]
 SAME_LEVEL = {"tape": "engines", "symbolic": "engines"}

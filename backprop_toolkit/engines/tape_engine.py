@@ -5,9 +5,8 @@ import numpy as np
 from .. import tape as tp
 from ..dispatch import Traced
 from ..errors import BackpropError
-from ..passes import gc_paused, toposort
-from ..tape import as_float_array
-from .common import Tracing, check_scalar, float_dtype, fun_name
+from ..passes import gc_paused, oldest, toposort
+from .common import Tracing, check_output, check_scalar, float_dtype, fun_name
 
 
 class TapeEngine:
@@ -23,45 +22,50 @@ class TapeEngine:
 
     @gc_paused
     def watch(self, call):
-        """Leaf tensors for the primals and the recorded output (one run of ``call``)."""
-        xs = []
-        for p, name in zip(call.primals(), call.names):
-            if isinstance(p, tp.Tensor) and p.requires_grad:
-                xs.append(p)
-            else:
-                value = p.value if isinstance(p, tp.Tensor) else p
-                xs.append(tp.Tensor(as_float_array(value, name), True, name))
+        """This call's own variables, and the recorded outputs (one run of ``call``).
+
+        Every call makes fresh variables (``tape.variable``), even for a tensor
+        of an enclosing transform: each transform is its own level.
+        """
+        xs = [tp.variable(p, name) for p, name in zip(call.primals(), call.names)]
         with self.tracing:
-            y = call.run(call.with_args(xs))
-        if isinstance(y, Traced) and not isinstance(y, tp.Tensor):
-            raise BackpropError(f"{fun_name(call.fun)} returned a {y.engine} value inside a "
-                                "tape transform")
-        return xs, (y if isinstance(y, tp.Tensor) else tp.Tensor(y))
+            ys = call.run(call.with_args(xs))
+        return xs, [as_tensor(y, call.fun) for y in ys]
 
     def vjp(self, call):
         nested = self.nested(call.primals())
-        xs, y = self.watch(call)
+        xs, ys = self.watch(call)
 
-        def pullback(cotangent):
-            return tp.grad([y], xs, [cotangent], create_graph=nested)
+        def pullback(cotangents):
+            return tp.grad(ys, xs, cotangents, create_graph=nested)
 
-        return (y if nested else y.value), pullback
+        return [y if nested else y.value for y in ys], pullback
 
     def linearize(self, call):
         nested = self.nested(call.primals())
-        xs, y = self.watch(call)
-        order = toposort([y], stop=xs)  # walked once, swept once per tangent
+        xs, ys = self.watch(call)
+        order = toposort(ys, since=oldest(xs))  # walked once, swept once per tangent
 
         def pushforward(tangents):
-            return tp.jvp([y], xs, tangents, create_graph=nested, order=order)[0]
+            return tp.jvp(ys, xs, tangents, create_graph=nested, order=order)
 
-        return (y if nested else y.value), pushforward
+        return [y if nested else y.value for y in ys], pushforward
 
     def value_and_grad(self, call):
-        value, pullback = self.vjp(call)
-        check_scalar(value, call.fun)
-        return value, pullback(np.ones((), dtype=float_dtype(value)))
+        values, pullback = self.vjp(call)
+        check_scalar(values, call)
+        return values[0], pullback([np.ones((), dtype=float_dtype(values[0]))])
 
     def is_result(self, x):
         """An engine value the caller must get back as it is (inside a transform)."""
         return isinstance(x, tp.Tensor) and (x.requires_grad or self.tracing.depth > 0)
+
+
+def as_tensor(y, fun):
+    """One output leaf as a tensor: recorded, or a constant (checked: a number)."""
+    if isinstance(y, tp.Tensor):
+        return y
+    if isinstance(y, Traced):
+        raise BackpropError(f"{fun_name(fun)} returned a {y.engine} value inside a tape "
+                            "transform")
+    return tp.Tensor(check_output(y, fun))

@@ -31,8 +31,15 @@ def grad(y, xs, seed=None, on_step=None):
     """Nodes for dy/dx, one per node of ``xs`` (a node or a list, matched).
 
     Args:
-        y: the output node; a scalar unless ``seed`` is given.
-        xs: the node(s) to differentiate with respect to.
+        y: the output node; a scalar unless ``seed`` is given. A list of
+            output nodes with a list of seeds gives the sum of their
+            vector-Jacobian products (reverse mode of a function with
+            several outputs).
+        xs: the node(s) to differentiate with respect to. An intermediate
+            node ``b`` among them gets ``dy/db`` with ``b``'s own inputs held
+            fixed (the cotangent that reaches ``b``); the derivatives with
+            respect to the other nodes are the total ones, whatever else is
+            asked for.
         seed: optional node (or value) for dL/dy, of ``y``'s shape: then the
             results are the vector-Jacobian products ``seed^T dy/dx``.
         on_step: optional ``on_step(node, cotangents)``, called after each
@@ -44,24 +51,33 @@ def grad(y, xs, seed=None, on_step=None):
         not depend on ``x``. Nothing is simplified: see ``sym.simplify``.
     """
     xs, single = _as_list(xs)
-    if not isinstance(y, Node):
-        raise BackpropError(f"sym.grad: the output must be a node, got {type(y).__name__}")
-    with Derivation(y):
-        if seed is None:
-            if y.shape != ():
-                raise ShapeError(f"sym.grad: the output has shape {y.shape}, not a scalar; "
-                                 "pass seed= (a node of that shape) or reduce it first\n"
-                                 f"  output made at {format_where(y.where)}")
-            seed = _named(constant(np.ones((), dtype=y.dtype)), y, y)
-        elif not isinstance(seed, Node):
-            seed = constant(np.asarray(seed, dtype=y.dtype))
-        if seed.shape != y.shape:
-            raise ShapeError(f"sym.grad: seed shape {seed.shape} differs from the output's "
-                             f"shape {y.shape}")
-        bars, all_bars, order = reverse_pass([y], [seed], xs, None, on_step=on_step)
-        _name_derivatives(order, all_bars, y)
-        results = [b if b is not None else _zeros(x, y) for x, b in zip(xs, bars)]
+    ys, seeds = (list(y), list(seed)) if isinstance(y, (list, tuple)) else ([y], [seed])
+    for out in ys:
+        if not isinstance(out, Node):
+            raise BackpropError(f"sym.grad: the output must be a node, got {type(out).__name__}")
+    with Derivation(ys[0]):
+        seeds = [_seed(out, s) for out, s in zip(ys, seeds)]
+        bars, all_bars, order = reverse_pass(ys, seeds, xs, None, on_step=on_step)
+        if len(ys) == 1:
+            _name_derivatives(order, all_bars, ys[0])
+        results = [b if b is not None else _zeros(x, ys[0]) for x, b in zip(xs, bars)]
     return results[0] if single else results
+
+
+def _seed(y, seed):
+    """The seed node for output ``y``: ``dy/dy = 1`` for a scalar, else the given one."""
+    if seed is None:
+        if y.shape != ():
+            raise ShapeError(f"sym.grad: the output has shape {y.shape}, not a scalar; "
+                             "pass seed= (a node of that shape) or reduce it first\n"
+                             f"  output made at {format_where(y.where)}")
+        return _named(constant(np.ones((), dtype=y.dtype)), y, y)
+    if not isinstance(seed, Node):
+        seed = constant(np.asarray(seed, dtype=y.dtype))
+    if seed.shape != y.shape:
+        raise ShapeError(f"sym.grad: seed shape {seed.shape} differs from the output's "
+                         f"shape {y.shape}")
+    return seed
 
 
 def jvp(ys, xs, tangents):

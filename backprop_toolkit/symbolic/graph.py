@@ -7,10 +7,13 @@ language on a node builds a new node; nothing runs until a generic evaluator
 is given numbers (:mod:`.evaluate`).
 """
 
+import threading
+
 import numpy as np
 
-from ..dispatch import Traced
-from ..errors import ControlFlowError, ShapeError, describe_shapes, format_where, user_frame
+from ..dispatch import Traced, new_serial
+from ..errors import (ControlFlowError, ShapeError, conversion_error, describe_shapes,
+                      format_where, user_frame)
 from ..ops import Operators
 from ..passes import toposort
 
@@ -23,20 +26,31 @@ class Derivation:
     output with them, as the book's figure shows the whole appended graph.
     """
 
-    stack = []  # (output, user line) of the derivations under way, innermost last
-
     def __init__(self, of, where=None):
         self.of, self.where = of, where
 
     def __enter__(self):
-        Derivation.stack.append((self.of, self.where or user_frame()))
+        under_way().append((self.of, self.where or user_frame()))
 
     def __exit__(self, *exc):
-        Derivation.stack.pop()
+        under_way().pop()
 
-    @classmethod
-    def current(cls):
-        return cls.stack[-1][0] if cls.stack else None
+    @staticmethod
+    def current():
+        stack = under_way()
+        return stack[-1][0] if stack else None
+
+
+_THREAD = threading.local()
+
+
+def under_way():
+    """This thread's derivations under way, ``(output, user line)``, innermost last."""
+    try:
+        return _THREAD.derivations
+    except AttributeError:
+        _THREAD.derivations = []
+        return _THREAD.derivations
 
 
 class Node(Traced, Operators):
@@ -56,7 +70,7 @@ class Node(Traced, Operators):
     """
 
     __slots__ = ("op", "prim", "inputs", "params", "name", "shape", "dtype", "value", "of",
-                 "where")
+                 "where", "serial")
     engine = "symbolic"
 
     def __init__(self, op, prim, inputs, params, shape, dtype, name=None, value=None, of=None,
@@ -65,13 +79,15 @@ class Node(Traced, Operators):
         self.shape, self.name = tuple(shape), name
         self.dtype = dtype if isinstance(dtype, np.dtype) else np.dtype(dtype)
         self.value, self.of, self.where = value, of, where
+        self.serial = new_serial()
 
     @classmethod
     def apply(cls, prim, args, params):
         """Build ``prim(*args)`` as a new node; nothing is computed."""
         inputs = tuple(a if type(a) is Node else constant(a) for a in args)
         # every node of one derivation was made by the same user line (its sym.grad call)
-        of, where = Derivation.stack[-1] if Derivation.stack else (None, None)
+        stack = under_way()
+        of, where = stack[-1] if stack else (None, None)
         where = where or user_frame()
         shapes = [n.shape for n in inputs]
         try:
@@ -111,10 +127,19 @@ class Node(Traced, Operators):
             f"  node made at {format_where(self.where)}")
 
     def __float__(self):
-        raise ControlFlowError("float() of a symbolic node: it has no value until it is "
-                               "evaluated (sym.evaluate) or compiled (sym.compile)")
+        raise conversion_error("float()", "symbolic")
 
-    __index__ = __int__ = __float__
+    def __int__(self):
+        raise conversion_error("int()", "symbolic")
+
+    def __complex__(self):
+        raise conversion_error("complex()", "symbolic")
+
+    def __index__(self):
+        raise conversion_error("an index", "symbolic")
+
+    def __array__(self, dtype=None, copy=None):
+        raise conversion_error("a numpy array (np.asarray)", "symbolic")
 
     def __repr__(self):
         from .printing import short
@@ -151,7 +176,8 @@ def constant(value, name=None):
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value, dtype = float(value), np.float64
     else:
-        value = np.asarray(value)
+        value = np.array(value)  # a copy: the graph keeps the value it was built with
+        value.flags.writeable = False
         dtype = value.dtype
     return Node("const", None, (), {}, np.shape(value), dtype, name=name, value=value,
                 of=Derivation.current(), where=user_frame())
