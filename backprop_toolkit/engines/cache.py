@@ -1,0 +1,350 @@
+"""The symbolic engine's compile cache: which calls may share a compiled program.
+
+The symbolic engine traces a user function on placeholder vars, differentiates
+the graph and compiles it. Tracing is slow, so the programs are kept per
+function and reused by later calls with the same *signature*:
+
+* a float array (or a float, or any differentiated argument) becomes a var,
+  an input of the graph: only its shape and dtype go into the key, so one
+  program serves every value;
+* everything else (integers, booleans, strings, integer arrays, keywords) is
+  *baked* into the graph as a constant: its exact value goes into the key.
+
+"Exact" is meant literally. ``0.0 == -0.0`` but ``1 / -0.0`` is ``-inf``, so
+floats are keyed by their bit pattern; ``nan != nan`` yet one NaN is the same
+constant as another with the same bits; and ``1.0``, ``np.float32(1.0)`` and
+``np.float64(1.0)`` differ by type. An arbitrary object or a function cannot
+be keyed at all: its state may change between calls (a model whose weights
+moved), and a key by identity or by ``==`` would then serve a stale program.
+Such calls get the key ``None`` and are traced every time, which is always
+correct.
+
+Each function keeps at most :data:`MAX_SIGNATURES` programs (least recently
+used out first), so a step counter passed as an ``int`` cannot grow memory
+without bound; and after more than :data:`RETRACE_WARNING` traces in a row
+with no reuse, one :class:`RetraceWarning` says which argument changes and what to do.
+"""
+
+import collections
+import os
+import struct
+import sys
+import threading
+import warnings
+import weakref
+
+import numpy as np
+
+from ..dispatch import Traced
+from ..errors import BackpropError
+from ..tape import as_float_array
+from .common import fun_name
+
+MAX_SIGNATURES = 32
+"""Compiled signatures kept per function (all kinds together), least recently used evicted."""
+
+RETRACE_WARNING = 8
+"""A function traced more often than this in a row, with no reuse, gets a RetraceWarning."""
+
+MAX_DEPTH, MAX_ITEMS = 32, 10_000
+"""Nesting and items of tuples, lists and dicts keyed by value; more (or cycles): not cached."""
+
+_HEAPTYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: a class made by a ``class`` statement (mutable)
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+class RetraceWarning(UserWarning):
+    """The symbolic engine traces a function again on every call (no compiled program reused)."""
+
+
+# -- signatures ---------------------------------------------------------------
+
+def signature(call):
+    """``(key, dtypes)``: the cache key of ``call``, and each argument's var dtype.
+
+    ``dtypes[i]`` is the dtype of the var standing for ``call.args[i]``, or
+    ``None`` when the argument is baked into the graph. The key is
+    ``(call.structure, call.nums, args, kwargs)`` with, per argument,
+    ``("var", shape, dtype)`` or the baked value's :func:`value_key`, and per
+    keyword ``(name, value_key)`` in call order. It is ``None`` when a baked
+    value cannot be keyed by value: then the call is traced, never cached.
+    """
+    dtypes = [input_dtype(a, n in call.nums) for n, a in enumerate(call.args)]
+    args = tuple(("var", np.shape(a), dtype.str) if dtype is not None else value_key(a)
+                 for a, dtype in zip(call.args, dtypes))
+    kwargs = tuple((name, value_key(v)) for name, v in call.kwargs.items())
+    if None in args or any(k is None for _, k in kwargs) or not _hashable(call.structure):
+        return None, dtypes
+    return (call.structure, tuple(call.nums), args, kwargs), dtypes
+
+
+def input_dtype(a, differentiated):
+    """The dtype of the var standing for argument ``a``, or ``None`` to bake ``a`` in.
+
+    Differentiated arguments are floats (integers promoted). Float data
+    becomes a var too, so one compiled graph serves any data of that shape;
+    integer and boolean values (indices, masks, counters) and non-numbers are
+    baked in.
+    """
+    if type(a) is np.ndarray and a.dtype.kind == "f":  # the common case, quickly
+        return a.dtype
+    if isinstance(a, Traced):
+        raise BackpropError(f"a {a.engine} value was passed to a symbolic transform")
+    if differentiated:
+        return as_float_array(a).dtype
+    if isinstance(a, (bool, np.bool_)) or not isinstance(a, (int, float, np.ndarray, np.number)):
+        return None
+    dtype = np.asarray(a).dtype
+    return dtype if dtype.kind == "f" else None
+
+
+def value_key(a, depth=0, budget=None):
+    """A hashable key equal only for values a trace cannot tell apart; ``None`` if unknown.
+
+    Each key starts with a type tag, so ``(1,)`` and ``[1]``, ``1`` and
+    ``True``, ``1.0`` and ``np.float64(1.0)`` differ. Floats go by their bits
+    (``0.0`` and ``-0.0`` differ, equal NaNs match), arrays by dtype, shape
+    and bytes, containers item by item.
+    """
+    kind, budget = type(a), [MAX_ITEMS] if budget is None else budget
+    if kind in _SIMPLE:
+        return (kind.__name__, _SIMPLE[kind](a))
+    if kind is np.ndarray or isinstance(a, np.generic):
+        return _array_key(a)
+    if kind in (tuple, list):
+        return _items_key(kind.__name__, a, depth, budget)
+    if kind is dict:  # in insertion order, which iteration over it shows
+        return _items_key("dict", [x for item in a.items() for x in item], depth, budget)
+    if kind is slice:
+        return _items_key("slice", (a.start, a.stop, a.step), depth, budget)
+    if isinstance(a, np.dtype):
+        return ("dtype", a.str) if _plain(a) else None
+    if kind is type and not a.__flags__ & _HEAPTYPE:  # float, int, np.float32: unchangeable
+        return ("type", a)
+    return None  # an object or a function: its state may change between calls
+
+
+_SIMPLE = {
+    float: lambda a: struct.pack("<d", a),
+    complex: lambda a: struct.pack("<dd", a.real, a.imag),
+    int: lambda a: a, bool: lambda a: a, str: lambda a: a, bytes: lambda a: a,
+    type(None): lambda a: a, type(Ellipsis): lambda a: a,
+}
+
+
+def _array_key(a):
+    """``(tag, dtype, shape, bytes)`` of a plain ndarray or a numpy scalar."""
+    if not _plain(a.dtype):
+        return None  # object pointers, or structured dtypes whose field names tobytes() loses
+    tag = "ndarray" if type(a) is np.ndarray else type(a).__name__
+    return (tag, a.dtype.str, a.shape, a.tobytes())
+
+
+def _plain(dtype):
+    return not dtype.hasobject and dtype.fields is None and dtype.subdtype is None
+
+
+def _items_key(tag, values, depth, budget):
+    """``(tag, keys of values)``; ``None`` if one cannot be keyed or the data is too big."""
+    budget[0] -= len(values)
+    if depth >= MAX_DEPTH or budget[0] < 0:
+        return None
+    keys = tuple(value_key(v, depth + 1, budget) for v in values)
+    return None if None in keys else (tag, keys)
+
+
+def _hashable(x):
+    try:
+        hash(x)
+    except TypeError:
+        return False
+    return True
+
+
+# -- the cache ----------------------------------------------------------------
+
+class CompileCache:
+    """Compiled programs per function and signature: bounded, thread-safe, weakly keyed.
+
+    Per function, an LRU table ``(kind, key) -> programs``, ``kind`` being
+    ``"grad"``, ``"vjp"`` or ``"jvp"``. Functions are held weakly (a dropped
+    lambda frees its programs), so the programs must not refer to ``fun``. A
+    function that cannot be weakly referenced (a ufunc) is never cached.
+    Retraces are counted per code object, so a lambda made afresh on every
+    call is caught too. One lock guards everything; tracing happens outside
+    it, so two threads may trace one signature at once: the first store wins.
+    """
+
+    def __init__(self, max_signatures=MAX_SIGNATURES, retrace_warning=RETRACE_WARNING):
+        self.max_signatures, self.retrace_warning = max_signatures, retrace_warning
+        self._lock = threading.Lock()
+        self._programs = weakref.WeakKeyDictionary()  # fun -> OrderedDict, oldest first
+        self._retraces = weakref.WeakKeyDictionary()  # fun.__code__ (or fun) -> _Retraces
+
+    def lookup(self, fun, kind, key):
+        """The programs stored for ``(kind, key)``, marked recently used; or ``None``."""
+        if key is None:
+            return None
+        with self._lock:
+            table = _entry(self._programs, fun)
+            programs = None if table is None else table.get((kind, key))
+            if programs is not None:
+                table.move_to_end((kind, key))
+                retraces = _entry(self._retraces, _code(fun))
+                if retraces is not None:
+                    retraces.misses = 0
+            return programs
+
+    def store(self, fun, kind, key, programs, call=None):
+        """Keep ``programs`` for ``(kind, key)`` after a trace; return the programs kept.
+
+        A key of ``None`` stores nothing but counts the trace. If another
+        thread stored the same signature meanwhile, its programs are kept and
+        returned. ``call`` (optional) lets the warning name an argument that
+        cannot be keyed.
+        """
+        with self._lock:
+            kept = self._keep(fun, kind, key, programs)
+            retraces = _entry(self._retraces, _code(fun), _Retraces)
+            message = None
+            if kept is programs and retraces is not None:
+                message = retraces.count(fun, kind, key, call, self.retrace_warning)
+        if message:
+            _warn(message)
+        return kept
+
+    def count(self, fun):
+        """How many programs are stored for ``fun``."""
+        with self._lock:
+            table = _entry(self._programs, fun)
+            return 0 if table is None else len(table)
+
+    def clear(self):
+        with self._lock:
+            self._programs.clear()
+            self._retraces.clear()
+
+    def _keep(self, fun, kind, key, programs):
+        table = _entry(self._programs, fun, collections.OrderedDict)
+        if key is None or table is None:
+            return programs
+        kept = table.setdefault((kind, key), programs)
+        table.move_to_end((kind, key))
+        while len(table) > self.max_signatures:
+            table.popitem(last=False)
+        return kept
+
+
+class _Retraces:
+    """One code object's traces since the last reuse, its last key per kind, and if it warned."""
+
+    def __init__(self):
+        self.misses, self.previous, self.warned = 0, {}, False
+
+    def count(self, fun, kind, key, call, limit):
+        """Count a trace; the warning's message the first time there are more than ``limit``."""
+        self.misses += 1
+        last, self.previous[kind] = self.previous.get(kind), key
+        if self.warned or self.misses <= limit:
+            return None
+        self.warned = True
+        return retrace_message(fun, self.misses, key, last, call)
+
+
+def _code(fun):
+    return getattr(fun, "__code__", fun)
+
+
+def _entry(table, fun, make=None):
+    """``table[fun]``, made by ``make`` if absent; ``None`` if absent or ``fun`` cannot be keyed."""
+    try:
+        return table.get(fun) if make is None else table.setdefault(fun, make())
+    except TypeError:  # not weakly referenceable, or unhashable
+        return None
+
+
+# -- the warning ----------------------------------------------------------------
+
+def retrace_message(fun, traces, key, last, call):
+    """Why ``fun`` is traced again on every call (``last``: the key before), and the fix."""
+    head = (f"the symbolic engine re-traces {fun_name(fun)} on every call "
+            f"({traces} traces in a row, none reused)")
+    if key is None:
+        part = uncacheable_part(call) if call is not None else "an argument or keyword"
+        return (f"{head}: {part} cannot be keyed by value. "
+                "Pass arrays and numbers instead; bind a fixed function once, outside the loop "
+                '(g = bt.grad(lambda x: f(x, act=act))); or use engine="tape".')
+    if key == last:
+        return (f"{head}: it is a new function object each time (a lambda or def made inside "
+                "the loop), traced afresh. Make it once, outside the loop, and pass what "
+                "changes as arguments.")
+    change, shape = changed_part(last, key)
+    if shape:
+        fix = ("Each new shape or dtype is traced and compiled once: keep to a few (pad the "
+               'batches), or use engine="tape".')
+    else:
+        fix = ("Pass numbers that change as float positional arguments (float(step), a float "
+               'numpy array): they become inputs of the graph instead of constants. Or use '
+               'engine="tape".')
+    return f"{head}: {change}. {fix}"
+
+
+def changed_part(old, new):
+    """``(which argument or keyword differs between two keys, in words; is it a var's shape)``."""
+    if not isinstance(old, tuple) or old[:2] != new[:2] or len(old[2]) != len(new[2]):
+        return "the structure of its arguments changes between calls", False
+    for n, (a, b) in enumerate(zip(old[2], new[2])):
+        if a != b:
+            return f"argument {n} changes ({describe(a)}, then {describe(b)})", b[0] == "var"
+    before = dict(old[3])
+    for name, b in new[3]:
+        a = before.get(name)
+        if a != b:
+            return f"keyword {name!r} changes ({describe(a)}, then {describe(b)})", False
+    return "its keywords change between calls", False
+
+
+def describe(key):
+    """A short reading of a :func:`value_key` (or var) entry for a message."""
+    if key is None:
+        return "absent"
+    tag, rest = key[0], key[1:]
+    if tag == "var":
+        return f"a {np.dtype(rest[1])} input of shape {rest[0]}"
+    if tag == "float":
+        return f"the float {struct.unpack('<d', rest[0])[0]!r}"
+    if tag in ("int", "bool", "str"):
+        return f"the {tag} {rest[0]!r}"[:60]
+    if len(rest) == 3 and isinstance(rest[2], bytes):  # an array or numpy scalar
+        what = f"{np.dtype(rest[0])} array" if tag == "ndarray" else tag
+        try:
+            shown = np.frombuffer(rest[2], np.dtype(rest[0])).reshape(rest[1])
+        except ValueError:  # a zero-size dtype: no values to show
+            return f"a {what}"
+        return f"the {what} {np.array2string(shown, threshold=6)}"[:60]
+    return f"a {tag}"
+
+
+def uncacheable_part(call):
+    """The first argument or keyword of ``call`` that :func:`value_key` cannot key."""
+    for n, a in enumerate(call.args):
+        if input_dtype(a, n in call.nums) is None and value_key(a) is None:
+            return f"argument {n} ({_unkeyable(a)})"
+    for name, v in call.kwargs.items():
+        if value_key(v) is None:
+            return f"keyword {name!r} ({_unkeyable(v)})"
+    return "the argument structure"
+
+
+def _unkeyable(a):
+    if type(a) in (tuple, list, dict):
+        return f"a {type(a).__name__} holding an object, or too deep or large"
+    return f"a {type(a).__name__}, whose state may change"
+
+
+def _warn(message):
+    """Warn with the stack level of the first frame outside this package (the user's line)."""
+    frame, level = sys._getframe(), 1
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, RetraceWarning, stacklevel=level)
