@@ -81,37 +81,30 @@ def _arg_names(fun, nargs):
 def make_call(fun, args, kwargs, argnums):
     """The :class:`Call` of ``fun(*args)`` for the adapters, and how to shape its results.
 
-    Each differentiated argument is flattened into its leaves
-    (:mod:`backprop_toolkit.trees`); the adapters see one flat list. Returns
+    Every argument is flattened into its leaves (:mod:`backprop_toolkit.trees`);
+    the adapters see one flat list, and differentiate the leaves of the
+    arguments in ``argnums``. Returns
     ``(call, many, trees_of)``: ``many`` says ``argnums`` was a tuple, and
     ``trees_of`` lists ``(tree, first leaf, leaf count)`` per differentiated
     argument, in ``argnums`` order.
     """
     nums, many = normalize_argnums(argnums, len(args), fun)
     names = arg_names(fun, len(args))
-    flat, spans, diff, labels = [], [], {}, {}
-    for n, a in enumerate(args):
-        if n in nums:
-            leaves, tree = trees.flatten(a)
-            spans.append((len(flat), len(leaves), tree))
-            paths = trees.leaf_paths(tree, names[n])
-            for k in range(len(leaves)):
-                labels[len(flat) + k] = paths[k]
-            diff[n] = (tree, len(flat), len(leaves))
-            flat.extend(leaves)
-        else:
-            spans.append((len(flat), 1, None))
-            flat.append(a)
-    trees_of = [diff[n] for n in nums]
+    flat, spans, paths = [], [], []
+    for n, a in enumerate(args):  # every argument: float data in a tuple becomes an input too
+        leaves, tree = trees.flatten(a)
+        spans.append((len(flat), len(leaves), tree))
+        paths.append(trees.leaf_paths(tree, names[n]))
+        flat.extend(leaves)
+    trees_of = [(spans[n][2], spans[n][0], spans[n][1]) for n in nums]
     positions = tuple(start + k for _, start, count in trees_of for k in range(count))
+    labels = [paths[n][k] for n in nums for k in range(spans[n][1])]
 
     def rebuild(values):
-        return [values[start] if tree is None else trees.unflatten(tree, values[start:start + count])
-                for start, count, tree in spans]
+        return [trees.unflatten(tree, values[start:start + count]) for start, count, tree in spans]
 
     structure = tuple(tree for _, _, tree in spans)
-    call = Call(fun, flat, kwargs, positions, [labels[p] for p in positions], structure,
-                rebuild, trees.flatten)
+    call = Call(fun, flat, kwargs, positions, labels, structure, rebuild, trees.flatten)
     return call, many, trees_of
 
 

@@ -205,8 +205,9 @@ class CompileCache:
         """
         with self._lock:
             kept = self._keep(fun, kind, key, programs)
-            retraces = _entry(self._retraces, _code(fun), _Retraces)
-            message = None
+            ours = getattr(_code(fun), "co_filename", "").startswith(_PACKAGE_DIR)
+            retraces = None if ours else _entry(self._retraces, _code(fun), _Retraces)
+            message = None  # the toolkit's own checkers make fresh functions on purpose
             if kept is programs and retraces is not None:
                 message = retraces.count(fun, kind, key, call, self.retrace_warning)
         if message:

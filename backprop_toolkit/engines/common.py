@@ -16,8 +16,7 @@ class Call:
 
     Attributes:
         fun: the user's function (it keys the symbolic engine's cache).
-        args: the flat argument list: each differentiated argument's leaves
-            in its place, the other arguments as given.
+        args: the flat argument list: every argument's leaves in its place.
         nums: positions in ``args`` that are differentiated.
         names: a label per differentiated position (``x``, ``p['W']``).
         kwargs: keyword arguments, passed through unchanged.
