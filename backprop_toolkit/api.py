@@ -35,20 +35,23 @@ def get_engine(engine):
 # --------------------------------------------------------------------------
 
 
-def normalize_argnums(argnums, nargs, fun):
-    """``argnums`` as a tuple of valid positions, and whether it was a tuple."""
+def normalize_argnums(argnums, nargs, fun, what="argnums"):
+    """``argnums`` as a tuple of valid positions, and whether it was a tuple.
+
+    ``what`` names the parameter in messages (``trace_table`` calls it ``wrt``).
+    """
     many = isinstance(argnums, (tuple, list))
     nums = tuple(argnums) if many else (argnums,)
     for n in nums:
         if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
-            raise BackpropError(f"argnums must be an int or a tuple of ints, got {argnums!r}")
+            raise BackpropError(f"{what} must be an int or a tuple of ints, got {argnums!r}")
         if not -nargs <= n < nargs:
             raise BackpropError(
-                f"argnums={argnums!r}, but {fun_name(fun)} was called with {nargs} positional "
+                f"{what}={argnums!r}, but {fun_name(fun)} was called with {nargs} positional "
                 f"argument{'s' if nargs != 1 else ''} (valid: 0..{nargs - 1})")
     nums = tuple(int(n) % nargs for n in nums)
     if len(set(nums)) != len(nums):
-        raise BackpropError(f"argnums={argnums!r} names the same argument twice")
+        raise BackpropError(f"{what}={argnums!r} names the same argument twice")
     return nums, many
 
 

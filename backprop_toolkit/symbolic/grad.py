@@ -55,12 +55,13 @@ def grad(y, xs, seed=None, on_step=None):
     for out in ys:
         if not isinstance(out, Node):
             raise BackpropError(f"sym.grad: the output must be a node, got {type(out).__name__}")
-    with Derivation(ys[0]):
+    first = ys[0] if ys else None  # no outputs at all (a function returning None): zeros
+    with Derivation(first):
         seeds = [_seed(out, s) for out, s in zip(ys, seeds)]
         bars, all_bars, order = reverse_pass(ys, seeds, xs, None, on_step=on_step)
         if len(ys) == 1:
-            _name_derivatives(order, all_bars, ys[0])
-        results = [b if b is not None else _zeros(x, ys[0]) for x, b in zip(xs, bars)]
+            _name_derivatives(order, all_bars, first)
+        results = [b if b is not None else _zeros(x, first) for x, b in zip(xs, bars)]
     return results[0] if single else results
 
 
@@ -93,7 +94,7 @@ def jvp(ys, xs, tangents):
         if x.shape != t.shape:
             raise ShapeError(f"sym.jvp: tangent shape {t.shape} differs from {label(x)}'s "
                              f"shape {x.shape}")
-    with Derivation(ys[0]):
+    with Derivation(ys[0] if ys else None):
         dots, _ = forward_pass(ys, xs, tangents, None)
         results = [d if d is not None else _zeros(y, ys[0]) for y, d in zip(ys, dots)]
     return results[0] if single_y else results
@@ -105,7 +106,8 @@ def _zeros(x, y):
 
 def _named(node, y, x):
     """``node`` named ``dy/dx`` when both ``y`` and ``x`` have names."""
-    return node.named(derivative_name(y.name, x.name)) if y.name and x.name else node
+    return node.named(derivative_name(y.name, x.name)) if y is not None and y.name and x.name \
+        else node
 
 
 def derivative_name(y, x):

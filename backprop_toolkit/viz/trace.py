@@ -12,7 +12,7 @@ from collections import namedtuple
 import numpy as np
 
 from .. import symbolic as sym
-from ..api import arg_names
+from ..api import arg_names, normalize_argnums
 from ..passes import forward_pass, reverse_pass, toposort
 from ..tape import value_of
 from .dot import format_value, html_escape
@@ -79,6 +79,7 @@ def trace_table(fun, *args, wrt=0):
     The tangent seed is 1 (ones, for an array) on argument ``wrt`` and 0 on
     the others; the adjoint column is filled when ``fun`` returns a scalar.
     """
+    (wrt,), _ = normalize_argnums(wrt, len(args), fun, "wrt")  # -1 is the last; out of range raises
     names = arg_names(fun, len(args))
     leaves, y = record(fun, args)
     order = toposort([y])
