@@ -241,10 +241,34 @@ div = binary("div", np.true_divide,
              lambda g, out, a, b: g / b,                   # d(a/b)/da = 1/b
              lambda g, out, a, b: neg(g * out / b),        # d(a/b)/db = -a/b^2 = -out/b
              doc="div(a, b) = a / b.  d/da = 1/b, d/db = -a/b^2.")
+
+
+def _base_if_flat(a, b):
+    """``a``, but 1 where ``a == 0`` and ``b == 0``: there ``b a^(b-1)`` is ``0 * inf``.
+
+    ``x^0 = 1`` is flat, so its derivative is 0 even at ``x = 0``; with the base
+    1 the product ``b a^(b-1)`` is ``0 * 1 = 0``, and every derivative of it is
+    finite too (the "double where": the masked point never meets ``inf``). Only
+    that point is masked: at ``b = 0``, ``a != 0`` the mixed partial
+    ``d/db (b a^(b-1)) = 1/a`` must stay right.
+    """
+    return where(equal(b, 0.0), where(equal(a, 0.0), 1.0, a), a)
+
+
+def _nonzero_base(a):
+    """``a``, but 1 where ``a == 0``: its ``log`` is finite everywhere, so the branch of
+    ``where`` that is not taken never makes a ``nan`` (first derivative or second)."""
+    return where(equal(a, 0.0), 1.0, a)
+
+
 power = binary("power", np.power,
-               lambda g, out, a, b: g * b * power(a, b - 1),   # d(a^b)/da = b a^(b-1)
-               lambda g, out, a, b: g * out * log(a),          # d(a^b)/db = a^b log a
-               doc="power(a, b) = a ** b.  d/da = b a^(b-1), d/db = a^b log(a) (a > 0).")
+               # d(a^b)/da = b a^(b-1); 0 where b == 0 (x^0 = 1 is flat, even at x = 0)
+               lambda g, out, a, b: g * b * power(_base_if_flat(a, b), b - 1),
+               # d(a^b)/db = a^b log a; 0 where a == 0 (0^b = 0 for every b > 0)
+               lambda g, out, a, b: where(equal(a, 0.0), 0.0,
+                                          g * out * log(_nonzero_base(a))),
+               doc="power(a, b) = a ** b.  d/da = b a^(b-1) (0 where b = 0), "
+                   "d/db = a^b log(a) (0 where a = 0).")
 maximum = binary("maximum", np.maximum,
                  # the larger input takes the whole gradient; a tie splits it
                  lambda g, out, a, b: where(greater(a, b), g, where(equal(a, b), 0.5 * g, 0.0)),
@@ -450,9 +474,15 @@ getitem = linear(
 
 
 def _scatter_add_impl(g, index, shape):
-    z = np.zeros(shape, dtype=np.result_type(g, np.float32))
+    z = np.zeros(shape, dtype=_float_dtype(g))
     np.add.at(z, index, g)
     return z
+
+
+def _float_dtype(g):
+    """``g``'s dtype if it is a float type, else float64 (a Python float is float64)."""
+    dtype = np.asarray(g).dtype
+    return dtype if dtype.kind == "f" else np.dtype(np.float64)
 
 
 scatter_add = linear(
