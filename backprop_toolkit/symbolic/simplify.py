@@ -6,16 +6,36 @@ topological order: each node's inputs are already simplified, the rewrite
 table is tried on it until nothing fires, and equal nodes (same op, same
 inputs, same parameters) are merged. It returns new nodes and never changes
 its input; ``report=True`` also returns which rewrite fired where.
+
+Rewrites key on the primitive itself (``P.mul``), never on its name: a user
+primitive called ``"mul"`` is not multiplication and gets no rewrite.
+
+What the rewrites keep:
+
+* a replacement has the node's shape *and dtype*: ``x + 0`` stays when the
+  sum promotes ``x`` (an int var plus ``0.0``, float32 plus a float64 zero);
+* ``x * 1``, ``x / 1``, ``x ** 1``, ``x ** 0``, ``-(-x)``, ``a + (-b)``,
+  ``0 - x`` and ``where`` with a constant condition give numpy's result for
+  every ``x``, inf and nan included (``x + 0`` and ``0 - x`` up to the sign
+  of a zero); ``c * (d * x) -> (c d) * x`` rounds once where numpy rounds twice;
+* ``x * 0 -> 0``, ``0 @ x -> 0``, ``x - x -> 0`` and ``0 / x -> 0``
+  **assume that ``x`` is finite** (and nonzero, for ``0 / x``): for ``x =
+  inf`` or ``nan`` numpy gives ``nan``, the simplified graph 0. Derivative
+  graphs are full of such zeros, and dropping them is most of what
+  simplifying buys. The table's rules do not lean on it: ``power``'s rules
+  mask their edges with ``where``, so ``d/dx x**0`` at ``x = 0`` is 0 on both
+  engines, simplified or not.
 """
 
 from collections import namedtuple
 
 import numpy as np
 
+from .. import primitives as P
 from ..ops import mul, neg, sub
 from ..passes import gc_paused
 from ..primitives import broadcast_to
-from .graph import Derivation, Node, nodes
+from .graph import BOOL, Derivation, Node, nodes
 from .printing import short
 
 Rewrite = namedtuple("Rewrite", "rule before after")
@@ -27,14 +47,14 @@ SMALL_CONSTANT = 1024  # constants up to this size are merged by value
 # -- what a node is ------------------------------------------------------------
 def is_const(node, value=None):
     """``node`` is a constant (equal to ``value`` everywhere, if given)."""
-    if node.op != "const":
+    if not node.is_const:
         return False
     return value is None or bool(np.all(np.asarray(node.value) == value))
 
 
 def fits(x, node):
-    """``x`` can stand for ``node``: same shape (no broadcast lost)."""
-    return x.shape == node.shape
+    """``x`` can stand for ``node``: same shape and dtype (no broadcast, no promotion lost)."""
+    return x.shape == node.shape and x.dtype == node.dtype
 
 
 def constant_for(node, value):
@@ -48,102 +68,122 @@ def filled(node, value):
     return constant_for(node, np.full(node.shape, value, dtype=node.dtype))
 
 
-# -- the rewrite table: name -> rule(node) returning a replacement or None ----
+# -- the rewrite table: primitive -> rules, rule(node) -> a replacement or None --
 # A rule that builds nodes runs inside Derivation(node.of) (see _first_rewrite), so
 # what it builds stays on the node's side of the graph.
 def fold_constants(n):              # op(constants) = its value
-    if n.prim is not None and all(i.op == "const" for i in n.inputs):
+    if n.prim is not None and all(i.is_const for i in n.inputs):
         value = n.prim.run([i.value for i in n.inputs], n.params, n.where)
-        weak = all(isinstance(i.value, float) for i in n.inputs) and np.ndim(value) == 0
+        weak = folds_weak(n, value)
         return constant_for(n, float(value) if weak else np.asarray(value, n.dtype))
 
 
+def folds_weak(n, value):
+    """A scalar made from Python floats (and truth values) stays a Python float, as
+    weak as they are: ``where(2.0 == 0.0, 1.0, 2.0)`` is ``2.0``. A truth value stays bool."""
+    weak = [isinstance(i.value, float) for i in n.inputs]
+    return (np.ndim(value) == 0 and not n.prim.boolean and any(weak)
+            and all(w or i.dtype == BOOL for w, i in zip(weak, n.inputs)))
+
+
 def times_one(n):                     # x * 1 = 1 * x = x
-    if n.op == "mul":
+    if n.prim is P.mul:
         a, b = n.inputs
         for x, one in ((a, b), (b, a)):
             if is_const(one, 1) and fits(x, n):
                 return x
 
 
-def times_zero(n):                    # x * 0 = 0,  0 / x = 0,  0 @ x = 0
-    if n.op in ("mul", "matmul") and any(is_const(i, 0) for i in n.inputs):
+def times_zero(n):                    # x * 0 = 0,  0 / x = 0,  0 @ x = 0  (x finite, nonzero)
+    if (n.prim is P.mul or n.prim is P.matmul) and any(is_const(i, 0) for i in n.inputs):
         return filled(n, 0)
-    if n.op == "div" and is_const(n.inputs[0], 0):
+    if n.prim is P.div and is_const(n.inputs[0], 0):
         return filled(n, 0)
 
 
 def plus_zero(n):                     # x + 0 = 0 + x = x,  x - 0 = x
-    if n.op == "add":
+    if n.prim is P.add:
         a, b = n.inputs
         for x, zero in ((a, b), (b, a)):
             if is_const(zero, 0) and fits(x, n):
                 return x
-    if n.op == "sub" and is_const(n.inputs[1], 0) and fits(n.inputs[0], n):
+    if n.prim is P.sub and is_const(n.inputs[1], 0) and fits(n.inputs[0], n):
         return n.inputs[0]
 
 
 def constants_together(n):            # c * (d * x) = (c d) * x, for constants c and d
-    if n.op == "mul":
+    if n.prim is P.mul:
         a, b = n.inputs
         for c, inner in ((a, b), (b, a)):
-            if is_const(c) and inner.op == "mul":
+            if is_const(c) and inner.prim is P.mul:
                 for d, x in (inner.inputs, inner.inputs[::-1]):
                     if is_const(d) and fits(x, n):
                         return mul(fold_constants(mul(c, d)), x)
 
 
 def plus_negated(n):                 # a + (-b) = a - b,  (-a) + b = b - a
-    if n.op == "add":
+    if n.prim is P.add:
         a, b = n.inputs
         for x, negated in ((a, b), (b, a)):
-            if negated.op == "neg" and fits(x, n) and fits(negated, n):
+            if negated.prim is P.neg and fits(x, n) and fits(negated, n):
                 return sub(x, negated.inputs[0])
 
 
 def zero_minus(n):                    # 0 - x = -x
-    if n.op == "sub" and is_const(n.inputs[0], 0) and fits(n.inputs[1], n):
+    if n.prim is P.sub and is_const(n.inputs[0], 0) and fits(n.inputs[1], n):
         return neg(n.inputs[1])
 
 
-def minus_self(n):                    # x - x = 0
-    if n.op == "sub" and n.inputs[0] is n.inputs[1]:
+def minus_self(n):                    # x - x = 0  (x finite)
+    if n.prim is P.sub and n.inputs[0] is n.inputs[1]:
         return filled(n, 0)
 
 
 def over_one(n):                      # x / 1 = x,  x ** 1 = x
-    if n.op in ("div", "power") and is_const(n.inputs[1], 1) and fits(n.inputs[0], n):
+    if (n.prim is P.div or n.prim is P.power) and is_const(n.inputs[1], 1) \
+            and fits(n.inputs[0], n):
         return n.inputs[0]
 
 
 def to_the_zero(n):                   # x ** 0 = 1
-    if n.op == "power" and is_const(n.inputs[1], 0):
+    if n.prim is P.power and is_const(n.inputs[1], 0):
         return filled(n, 1)
 
 
 def double_negation(n):               # -(-x) = x
-    if n.op == "neg" and n.inputs[0].op == "neg":
+    if n.prim is P.neg and n.inputs[0].prim is P.neg:
         return n.inputs[0].inputs[0]
 
 
 def broadcast_of_reshape(n):          # broadcast_to(reshape(x, (1, 1)), s) = broadcast_to(x, s)
-    if n.op == "broadcast_to" and n.inputs[0].op == "reshape":
+    if n.prim is P.broadcast_to and n.inputs[0].prim is P.reshape:
         x = n.inputs[0].inputs[0]
         if int(np.prod(x.shape, dtype=np.int64)) == 1:
             return broadcast_to(x, shape=n.shape)
 
 
+def known_branch(n):                  # where(True, a, b) = a,  where(False, a, b) = b
+    if n.prim is P.where and n.inputs[0].is_const:
+        cond = np.asarray(n.inputs[0].value)
+        _, a, b = n.inputs
+        if cond.all() and fits(a, n):
+            return a
+        if not cond.any() and fits(b, n):
+            return b
+
+
 REWRITES = {
-    "mul": [times_one, times_zero, constants_together], "matmul": [times_zero],
-    "div": [times_zero, over_one],
-    "add": [plus_zero, plus_negated], "sub": [plus_zero, zero_minus, minus_self],
-    "power": [over_one, to_the_zero], "neg": [double_negation],
-    "broadcast_to": [broadcast_of_reshape],
+    P.mul: [times_one, times_zero, constants_together], P.matmul: [times_zero],
+    P.div: [times_zero, over_one],
+    P.add: [plus_zero, plus_negated], P.sub: [plus_zero, zero_minus, minus_self],
+    P.power: [over_one, to_the_zero], P.neg: [double_negation],
+    P.broadcast_to: [broadcast_of_reshape], P.where: [known_branch],
 }
-"""The rewrite table: op -> rules tried in order (after constant folding)."""
+"""The rewrite table: primitive -> rules tried in order (after constant folding).
+Keyed by the primitive object: a name never selects a rewrite."""
 
 FOLD_ONLY = (fold_constants,)
-RULES = {op: FOLD_ONLY + tuple(rules) for op, rules in REWRITES.items()}
+RULES = {prim: FOLD_ONLY + tuple(rules) for prim, rules in REWRITES.items()}
 
 
 # -- the driver ----------------------------------------------------------------
@@ -201,7 +241,7 @@ def _rewrite(node, fired):
 
 def _first_rewrite(node, fired):
     """What the first rule that applies makes of ``node`` (recorded if asked), or ``None``."""
-    rules = RULES.get(node.op)
+    rules = RULES.get(node.prim)
     if rules is None:  # only folding applies, and it builds no op node
         return _fired(fired, fold_constants, node, fold_constants(node))
     with Derivation(node.of, node.where):  # what a rule builds stays on the node's side
@@ -223,7 +263,7 @@ def _merge(node, merged, fired):
     if key is None:
         return node
     seen = merged.setdefault(key, node)
-    if fired is not None and seen is not node and node.op != "const":  # constants: silently
+    if fired is not None and seen is not node and not node.is_const:  # constants: silently
         fired.append(Rewrite("common subexpression", short(node), short(seen)))
     return seen
 
@@ -239,9 +279,9 @@ def _carry_name(node, name, merged):
 
 def cse_key(node):
     """Nodes with equal keys compute the same thing; ``None``: never merge."""
-    if node.op == "var":
+    if node.is_var:
         return None
-    if node.op == "const":
+    if node.is_const:
         value = np.asarray(node.value)
         if value.size > SMALL_CONSTANT:
             return None
