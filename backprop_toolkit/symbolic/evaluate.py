@@ -9,9 +9,9 @@ for any inputs. No source code is generated: no user string ever becomes code.
 
 import numpy as np
 
-from ..errors import BackpropError, ShapeError, format_where
+from ..errors import BackpropError, DTypeError, ShapeError, format_where
 from ..passes import gc_paused, toposort
-from .graph import Node
+from .graph import FLOAT64, Node
 
 
 class Program:
@@ -30,12 +30,12 @@ class Program:
         order = [n for n in self.inputs if id(n) not in seen] + order  # unused inputs too
         slot = {id(n): k for k, n in enumerate(order)}
         given = {id(n) for n in self.inputs}
-        missing = [n for n in order if n.op == "var" and id(n) not in given]
+        missing = [n for n in order if n.is_var and id(n) not in given]
         if missing:
             raise BackpropError("sym.compile: the outputs need values for "
                                 + ", ".join(f"var {n.name!r}" for n in missing)
                                 + ", which are not among the inputs")
-        self.initial = [n.value if n.op == "const" else None for n in order]
+        self.initial = [n.value if n.is_const else None for n in order]
         self.input_slots = [slot[id(n)] for n in self.inputs]
         self.output_slots = [slot[id(n)] for n in self.outputs]
         self._order, self._slot, self._splits = order, slot, {}
@@ -48,7 +48,7 @@ class Program:
         for k, n in enumerate(computed):
             for i in n.inputs:
                 last_use[slot[id(i)]] = k
-        keep = set(self.output_slots) | {slot[id(n)] for n in self._order if n.op == "const"}
+        keep = set(self.output_slots) | {slot[id(n)] for n in self._order if n.is_const}
         frees = [[] for _ in computed]
         for s, k in last_use.items():
             if s not in keep:
@@ -113,7 +113,7 @@ class Program:
         if k not in self._splits:
             static_ids = {id(n) for n in self.inputs[:k]}
             for n in self._computed:  # a step is static when all its inputs are
-                if all(i.op == "const" or id(i) in static_ids for i in n.inputs):
+                if all(i.is_const or id(i) in static_ids for i in n.inputs):
                     static_ids.add(id(n))
             static = [n for n in self._computed if id(n) in static_ids]
             rest = [n for n in self._computed if id(n) not in static_ids]
@@ -126,14 +126,33 @@ def as_numpy(value):
 
 
 def check_feed(node, value):
-    """A fed value must have its var's declared shape; arrays keep their dtype."""
-    if node.op != "var":
+    """A fed value as its var computes with it: the var's declared shape and dtype.
+
+    The value is converted to the var's dtype where numpy's ``same_kind``
+    casting allows it (what assigning into an array of that dtype does): bools
+    and integers become floats, float64 becomes float32 for a float32 var. A
+    value that does not fit (complex or object data, strings, floats for an
+    integer var) is a :class:`DTypeError` naming the var. A var that is not a
+    float type takes only ``safe`` casts (int8 into int64, never the reverse).
+    """
+    if not node.is_var:
         return value
     shape = np.shape(value)
     if shape != node.shape:
         raise ShapeError(f"var {node.name!r} was declared with shape {node.shape} but fed a "
                          f"value of shape {shape}\n  var made at {format_where(node.where)}")
-    return value
+    if type(value) is float and node.dtype == FLOAT64:  # the common cases, quickly
+        return value
+    dtype = value.dtype if type(value) is np.ndarray else np.asarray(value).dtype
+    if dtype == node.dtype:
+        return value
+    casting = "same_kind" if node.dtype.kind == "f" else "safe"
+    if not np.can_cast(dtype, node.dtype, casting):
+        raise DTypeError(f"var {node.name!r} was declared with dtype {node.dtype} but fed a "
+                         f"value of dtype {dtype}, which does not convert to it ({casting} "
+                         "casting); feed real numbers, or declare the var with the dtype you "
+                         f"mean\n  var made at {format_where(node.where)}")
+    return np.asarray(value, dtype=node.dtype)[()]  # a numpy scalar for a scalar var
 
 
 def compile(outputs, inputs):
@@ -159,12 +178,15 @@ def evaluate(outputs, feed):
     """Values of ``outputs`` (a node or a list) for the inputs in ``feed``.
 
     ``feed`` maps var nodes, or their names, to values. A var the outputs
-    need and the feed lacks is an error that names it.
+    need and the feed lacks is an error that names it; so is a name that
+    would feed two different vars (``sym.var("a")`` made twice): a name is a
+    label, not an identity, so such vars are fed by their nodes.
     """
     single = isinstance(outputs, Node)
     outs = [outputs] if single else list(outputs)
-    needed = [n for n in toposort(outs) if n.op == "var"]
+    needed = [n for n in toposort(outs) if n.is_var]
     values = [feed_value(feed, v) for v in needed]
+    check_names_unambiguous(feed, needed)
     results = Program(outs, needed)(*values)
     return results[0] if single else results
 
@@ -176,3 +198,18 @@ def feed_value(feed, var):
         return feed[var.name]
     raise BackpropError(f"sym.evaluate: no value for var {var.name!r} (shape {var.shape}); "
                         "add it to the feed, keyed by the node or its name")
+
+
+def check_names_unambiguous(feed, needed):
+    """No name in ``feed`` stands for two different vars among ``needed``."""
+    by_name = {}
+    for var in needed:
+        if var not in feed:
+            by_name.setdefault(var.name, []).append(var)
+    for name, found in by_name.items():
+        if len(found) > 1:
+            lines = "\n".join(f"  var {name!r} made at {format_where(v.where)}" for v in found)
+            raise BackpropError(
+                f"sym.evaluate: the feed's key {name!r} would give {len(found)} different vars "
+                f"named {name!r} the same value; key the feed by the var nodes themselves "
+                f"({{node: value}}), not by the name\n{lines}")
