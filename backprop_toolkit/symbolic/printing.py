@@ -12,8 +12,10 @@ topological order, so the same graph always prints the same way.
 
 import numpy as np
 
+from .. import primitives as P
 from ..passes import toposort
 from .graph import nodes
+
 
 def format_constant(value):
     array = np.asarray(value)
@@ -29,18 +31,18 @@ def label(node):
     ``op(args)`` with named or constant arguments shown and others as ``…``."""
     if node.name is not None:
         return node.name
-    if node.op == "const":
+    if node.is_const:
         return format_constant(node.value)
     args = ", ".join(i.name if i.name is not None else
-                     format_constant(i.value) if i.op == "const" else "…" for i in node.inputs)
+                     format_constant(i.value) if i.is_const else "…" for i in node.inputs)
     return f"{node.op}({args})"
 
 
 def short(node):
     """A node's repr: ``op(inputs)`` with its inputs' labels, and its shape."""
-    if node.op == "var":
+    if node.is_var:
         return f"var({node.name!r}, shape={node.shape})"
-    if node.op == "const":
+    if node.is_const:
         return f"const({format_constant(node.value)})"
     head = f"{node.name} = " if node.name else ""
     return f"{head}{node.op}({', '.join(label(i) for i in node.inputs)})"
@@ -50,7 +52,7 @@ def to_text(outputs):
     """The graph of ``outputs`` as equations, one per line, inputs first."""
     names, lines, count = {}, [], 0
     for n in nodes(outputs):
-        if n.op == "const":
+        if n.is_const:
             names[id(n)] = label(n)
             continue
         if n.name is None:
@@ -58,7 +60,7 @@ def to_text(outputs):
             names[id(n)] = f"t{count}"
         else:
             names[id(n)] = n.name
-        if n.op == "var":
+        if n.is_var:
             lines.append(f"{names[id(n)]} = var{'' if n.shape == () else ' ' + str(n.shape)}")
         else:
             args = ", ".join(names[id(i)] for i in n.inputs)
@@ -67,19 +69,21 @@ def to_text(outputs):
 
 
 # -- LaTeX ---------------------------------------------------------------------
-# op -> (template, precedence, operand positions the template already groups)
+# primitive -> (template, precedence, operand positions the template already groups);
+# keyed by the primitive itself: a user primitive named "add" prints as add(a, b)
 LATEX = {
-    "add": ("{0} + {1}", 1, ()), "sub": ("{0} - {1}", 1, ()), "mul": ("{0} \\cdot {1}", 2, ()),
-    "div": ("\\frac{{{0}}}{{{1}}}", 5, (0, 1)), "neg": ("-{0}", 3, ()),
-    "power": ("{0}^{{{1}}}", 4, (1,)), "matmul": ("{0} {1}", 2, ()),
-    "exp": ("e^{{{0}}}", 5, (0,)), "log": ("\\log {0}", 3, ()), "sin": ("\\sin {0}", 3, ()),
-    "cos": ("\\cos {0}", 3, ()), "tanh": ("\\tanh {0}", 3, ()),
-    "sigmoid": ("\\sigma\\left({0}\\right)", 5, (0,)),
-    "relu": ("\\mathrm{{relu}}\\left({0}\\right)", 5, (0,)),
-    "sqrt": ("\\sqrt{{{0}}}", 5, (0,)), "square": ("{0}^{{2}}", 4, ()),
-    "abs": ("\\left|{0}\\right|", 5, (0,)), "sum": ("\\sum {0}", 3, ()),
-    "transpose": ("{0}^{{T}}", 4, ()),
+    P.add: ("{0} + {1}", 1, ()), P.sub: ("{0} - {1}", 1, ()), P.mul: ("{0} \\cdot {1}", 2, ()),
+    P.div: ("\\frac{{{0}}}{{{1}}}", 5, (0, 1)), P.neg: ("-{0}", 3, ()),
+    P.power: ("{0}^{{{1}}}", 4, (1,)), P.matmul: ("{0} {1}", 2, ()),
+    P.exp: ("e^{{{0}}}", 5, (0,)), P.log: ("\\log {0}", 3, ()), P.sin: ("\\sin {0}", 3, ()),
+    P.cos: ("\\cos {0}", 3, ()), P.tanh: ("\\tanh {0}", 3, ()),
+    P.sigmoid: ("\\sigma\\left({0}\\right)", 5, (0,)),
+    P.relu: ("\\mathrm{{relu}}\\left({0}\\right)", 5, (0,)),
+    P.sqrt: ("\\sqrt{{{0}}}", 5, (0,)), P.square: ("{0}^{{2}}", 4, ()),
+    P.abs: ("\\left|{0}\\right|", 5, (0,)), P.sum: ("\\sum {0}", 3, ()),
+    P.transpose: ("{0}^{{T}}", 4, ()),
 }
+TIGHT = (P.power, P.square, P.transpose, P.neg)  # an operand of equal precedence needs ( )
 ATOM = 6  # names and numbers never need parentheses
 
 
@@ -119,9 +123,9 @@ def to_latex(node):
     """The expression of ``node`` as a LaTeX string (vars by their names)."""
     memo = {}
     for n in toposort([node]):
-        if n.op == "var":
+        if n.is_var:
             memo[id(n)] = (_latex_name(n.name or "x"), ATOM)
-        elif n.op == "const":
+        elif n.is_const:
             memo[id(n)] = (format_constant(n.value), ATOM)
         else:
             memo[id(n)] = _latex_of(n, [memo[id(i)] for i in n.inputs])
@@ -141,19 +145,19 @@ def _index_text(index):
 
 def _latex_of(n, operands):
     """One node's LaTeX from its operands', with parentheses where precedence needs them."""
-    if n.op == "getitem":
+    if n.prim is P.getitem:
         text, p = operands[0]
         base = text if p >= ATOM else f"\\left({text}\\right)"
         return f"{base}[{_index_text(n.params['index'])}]", ATOM
-    if n.op not in LATEX:  # a user primitive: f'(x), h(a, b)
+    if n.prim not in LATEX:  # a user primitive: f'(x), h(a, b)
         args = ", ".join(text for text, _ in operands)
         head = f"\\mathrm{{{n.op}}}" if len(n.op) > 2 else n.op
         return f"{head}\\left({args}\\right)", ATOM
-    template, prec, grouped = LATEX[n.op]
+    template, prec, grouped = LATEX[n.prim]
     parts = []
     for i, (text, p) in enumerate(operands):
-        right_of_minus = n.op == "sub" and i == 1 and p <= prec
-        loose = p < prec or (p == prec and n.op in ("power", "square", "transpose", "neg"))
+        right_of_minus = n.prim is P.sub and i == 1 and p <= prec
+        loose = p < prec or (p == prec and n.prim in TIGHT)
         needs = i not in grouped and (loose or right_of_minus)
         parts.append(f"\\left({text}\\right)" if needs else text)
     return template.format(*parts), prec

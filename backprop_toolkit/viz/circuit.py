@@ -20,10 +20,6 @@ def wire_label(value, grad):
     return f"<{text}>"
 
 
-def gate_symbol(tensor):
-    return styles.GATE_SYMBOL.get(tensor.prim.name, tensor.prim.name)
-
-
 def branch_grad(t, k, grads):
     """The gradient that gate ``t`` sends back along its ``k``-th wire.
 
@@ -80,7 +76,7 @@ def write_circuit(dot, output, grads, highlight=(), prefix="", output_name=None,
                     branch_grad(t, k, grads) if ran is None or id(t) in ran else None
                 label = wire_label(i.value, share)
             attrs = {"label": label} if label else {}
-            if len(t.inputs) > 1 and t.prim.name not in styles.COMMUTATIVE:
+            if len(t.inputs) > 1 and t.prim not in styles.COMMUTATIVE:
                 attrs.update(headlabel=str(k), labelfontsize="8", labelfontcolor=styles.MUTED)
             dot.edge(dot.id(i, prefix), dot.id(t, prefix), **attrs)
     sink = f"{prefix}out"
@@ -97,7 +93,7 @@ def write_gate(dot, node_id, t, total, lit):
             style.update(fillcolor=styles.HIGHLIGHT, penwidth="2")
         if total is not None:
             style.update(xlabel=total_label("", total))
-        dot.node(node_id, label=gate_symbol(t), **style)
+        dot.node(node_id, label=styles.gate_symbol(t.prim), **style)
     elif t.requires_grad:
         name = t.name or "input"
         dot.node(node_id, label=name if total is None else total_label(name, total),

@@ -15,13 +15,13 @@ from .dot import Dot, format_value, html_escape
 
 def node_label(node):
     """HTML-like label: the name in bold over the op (``z`` over ``f``), or the op alone."""
-    op = styles.GATE_SYMBOL.get(node.op, node.op)  # the same symbols as on tape circuits
-    if node.op == "var":
+    if node.is_var:
         return f"<<b>{html_escape(node.name or 'x')}</b>>"
-    if node.op == "const":
+    if node.is_const:
         value = format_value(node.value, digits=3).rstrip("0").rstrip(".") or "0"
         head = f"{html_escape(node.name)} = " if node.name else ""
         return f"<{head}{html_escape(value)}>"
+    op = styles.gate_symbol(node.prim)  # the same symbols as on tape circuits
     if node.name is None:
         return f"<{html_escape(op)}>"
     return (f"<<b>{html_escape(node.name)}</b><br/>"
@@ -29,11 +29,11 @@ def node_label(node):
 
 
 def node_style(node, highlight=()):
-    if node.op == "const":
+    if node.is_const:
         style = dict(styles.CONST_NODE)
         if node.is_derivative:
             style.update(fillcolor=styles.DERIVATIVE_FILL, color=styles.DERIVATIVE_LINE)
-    elif node.op == "var":
+    elif node.is_var:
         style = dict(styles.VAR_NODE)
     elif node.is_derivative:
         style = dict(styles.DERIVATIVE_NODE)
@@ -47,7 +47,7 @@ def node_style(node, highlight=()):
 def show_positions(node):
     """Label edges with argument positions where the order or a repeat matters."""
     ids = [id(i) for i in node.inputs]
-    return len(ids) > 1 and (node.op not in styles.COMMUTATIVE or len(set(ids)) < len(ids))
+    return len(ids) > 1 and (node.prim not in styles.COMMUTATIVE or len(set(ids)) < len(ids))
 
 
 def write_graph(dot, outputs, prefix="", highlight=(), split=True):

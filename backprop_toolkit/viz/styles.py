@@ -5,6 +5,8 @@ Forward nodes are quiet (white, dark outline); derivative nodes (made by
 values are green and gradients red, as on the lecture slides.
 """
 
+from .. import primitives as P
+
 FONT = "Helvetica"
 VALUE_COLOUR = "#1b7f3b"      # forward values on circuit wires
 GRAD_COLOUR = "#c0262d"       # gradients on circuit wires
@@ -37,14 +39,21 @@ GATE = {"shape": "circle", "style": "filled", "fillcolor": "#ffffff", "color": F
 TERMINAL = {"shape": "plaintext", "fontsize": "14"}
 CONSTANT_TERMINAL = {"shape": "plaintext", "fontsize": "11", "fontcolor": "#555555"}
 
-# ops whose argument order does not matter: their edges carry no position labels
-COMMUTATIVE = frozenset({"add", "mul", "maximum"})
+# ops whose argument order does not matter: their edges carry no position labels.
+# Both tables key on the primitive itself: a user primitive named "mul" is drawn with
+# its name, and its edges are numbered.
+COMMUTATIVE = frozenset({P.add, P.mul, P.maximum})
 
 # how an op shows as a gate on a circuit (and under a node's name in symbolic drawings)
-GATE_SYMBOL = {"add": "+", "sub": "−", "mul": "×", "div": "÷", "neg": "−x", "power": "xⁿ",
-               "square": "x²", "maximum": "max", "matmul": "@", "sigmoid": "σ", "exp": "exp",
-               "log": "log", "sin": "sin", "cos": "cos", "tanh": "tanh", "sqrt": "√",
-               "sum": "Σ", "relu": "relu", "abs": "|x|", "transpose": "ᵀ", "reshape": "⤶",
-               "getitem": "[ ]", "broadcast_to": "⇉", "sum_to": "Σ→", "max": "max",
-               "mean": "mean", "where": "?:", "softmax": "softmax", "log_softmax": "logsm",
-               "logsumexp": "lse"}
+GATE_SYMBOL = {P.add: "+", P.sub: "−", P.mul: "×", P.div: "÷", P.neg: "−x", P.power: "xⁿ",
+               P.square: "x²", P.maximum: "max", P.matmul: "@", P.sigmoid: "σ", P.exp: "exp",
+               P.log: "log", P.sin: "sin", P.cos: "cos", P.tanh: "tanh", P.sqrt: "√",
+               P.sum: "Σ", P.relu: "relu", P.abs: "|x|", P.transpose: "ᵀ", P.reshape: "⤶",
+               P.getitem: "[ ]", P.broadcast_to: "⇉", P.sum_to: "Σ→", P.max: "max",
+               P.where: "?:", P.softmax: "softmax", P.log_softmax: "logsm",
+               P.logsumexp: "lse"}
+
+
+def gate_symbol(prim):
+    """The symbol of a table primitive (``×``), or a user primitive's name."""
+    return GATE_SYMBOL.get(prim, prim.name)
