@@ -16,7 +16,7 @@ from . import ops, trees
 from .dispatch import Traced, shape_of
 from .engines import ENGINES as _ADAPTERS
 from .engines import Call, float_dtype, fun_name
-from .errors import BackpropError, ShapeError
+from .errors import BackpropError, DTypeError, ShapeError
 from .passes import gc_paused
 
 ENGINES = ("tape", "symbolic")
@@ -138,21 +138,34 @@ def describe_tree(tree):
     return f"{tree.kind} of {len(tree.children)}"
 
 
-def finish(x):
+def finish(x, like=None):
     """An engine result as the caller gets it: their own numpy array, or a numpy scalar.
 
     Always a copy: a result never shares memory with an input, a cached
     constant of a compiled program or another result, so changing it in
-    place changes nothing else. Inside another transform (a tensor with
-    history, a node) it stays as it is.
+    place changes nothing else. A derivative takes the floating dtype of
+    ``like`` (its primal): the gradient of a float32 argument is float32 on
+    both engines. Inside another transform (a tensor with history, a node)
+    it stays as it is.
     """
     for adapter in _ADAPTERS.values():
         if adapter.is_result(x):
             return x
     if isinstance(x, Traced):
         x = x.value
-    array = np.array(x)
+    array = np.array(x, dtype=None if like is None else float_dtype(like))
     return array[()] if array.ndim == 0 else array
+
+
+def as_real(value, like, what):
+    """A tangent or cotangent as an array of ``like``'s floating dtype; complex is refused."""
+    if isinstance(value, Traced):
+        return value
+    array = np.asarray(value)
+    if array.dtype.kind not in "biuf":
+        raise DTypeError(f"{what} has dtype {array.dtype}; tangents and cotangents are real "
+                         "numbers")
+    return array.astype(float_dtype(like), copy=False)
 
 
 def _unit(shape, k, dtype):
@@ -181,7 +194,8 @@ def value_and_grad(fun, argnums=0, *, engine="tape"):
     def value_and_grad_fun(*args, **kwargs):
         call, many, trees_of = make_call(fun, args, kwargs, argnums)
         value, grads = adapter.value_and_grad(call)
-        return finish(value), per_argument([finish(g) for g in grads], trees_of, many)
+        grads = [finish(g, p) for g, p in zip(grads, call.primals())]
+        return finish(value), per_argument(grads, trees_of, many)
 
     return value_and_grad_fun
 
@@ -214,7 +228,9 @@ def vjp(fun, *primals, engine="tape"):
             if shape_of(c) != shape_of(v):
                 raise ShapeError(f"vjp_fn: cotangent shape {shape_of(c)} differs from the "
                                  f"output's shape {shape_of(v)}")
-        return per_argument([finish(c) for c in pullback(cotangents)], trees_of, True)
+        cotangents = [as_real(c, v, "vjp_fn: the cotangent") for c, v in zip(cotangents, values)]
+        bars = [finish(c, p) for c, p in zip(pullback(cotangents), call.primals())]
+        return per_argument(bars, trees_of, True)
 
     return trees.unflatten(out_tree, [finish(v) for v in values]), vjp_fn
 
@@ -235,10 +251,9 @@ def jvp(fun, primals, tangents, *, engine="tape"):
         if shape_of(p) != shape_of(t):
             raise ShapeError(f"jvp: tangent shape {shape_of(t)} differs from its primal's "
                              f"shape {shape_of(p)}")
-    flat_tangents = [t if isinstance(t, Traced) else np.asarray(t, float_dtype(p))
-                     for p, t in zip(call.primals(), flat_tangents)]
+    flat_tangents = [as_real(t, p, "jvp: a tangent") for p, t in zip(call.primals(), flat_tangents)]
     values, pushforward = get_engine(engine).linearize(call)
-    out = [finish(t) for t in pushforward(flat_tangents)]
+    out = [finish(t, v) for t, v in zip(pushforward(flat_tangents), values)]
     return (trees.unflatten(call.out_tree, [finish(v) for v in values]),
             trees.unflatten(call.out_tree, out))
 

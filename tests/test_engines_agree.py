@@ -6,6 +6,7 @@ Hessian-vector product up to float rounding (1e-10 relative).
 """
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -54,6 +55,7 @@ def close(a, b):
     np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-10 * (1 + np.max(np.abs(a))))
 
 
+@pytest.mark.filterwarnings("ignore::backprop_toolkit.RetraceWarning")  # a new program each time
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps=st.lists(step, min_size=1, max_size=6),
        seed=st.integers(0, 2 ** 16))

@@ -333,3 +333,33 @@ def test_trace_table_wrt_counts_from_the_end_and_checks_its_range():
     assert rows[-1].tangent == 3.0  # d(w b)/db = w
     with pytest.raises(bt.BackpropError, match="wrt=5"):
         bt.trace_table(lambda w, b: w * b, 3.0, 2.0, wrt=5)
+
+
+# -- 9. dtypes: a derivative has its primal's floating dtype, the same on both engines ------
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_float32_stays_float32_and_python_floats_are_float64(engine):
+    x32 = np.array([0.5, 1.5], np.float32)
+    assert bt.grad(lambda x: bt.sum(2.0 ** x), engine=engine)(x32).dtype == np.float32
+    _, t = bt.jvp(lambda x: x * 2.0, (x32,), (np.ones(2, int),), engine=engine)
+    assert t.dtype == np.float32
+    (ct,) = bt.vjp(lambda x: bt.sin(x), 0.5, engine=engine)[1](1.0)
+    assert ct.dtype == np.float64 and ct == np.cos(0.5)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_complex_tangents_and_cotangents_are_refused(engine):
+    with pytest.raises(bt.DTypeError, match="complex"):
+        bt.jvp(lambda x: x * 2.0, (1.0,), (1j,), engine=engine)
+    _, vjp_fn = bt.vjp(lambda x: x * 2.0, 1.0, engine=engine)
+    with pytest.raises(bt.DTypeError, match="complex"):
+        vjp_fn(1j)
+
+
+def test_compiled_outputs_are_the_callers_own():
+    x = sym.var("x", shape=(2,))
+    a = np.ones(2)
+    same, const, again = sym.evaluate([x, x * 0.0 + 1.0, x], {x: a})
+    assert not np.shares_memory(same, a) and not np.shares_memory(same, again)
+    const[0] = 9.0
+    np.testing.assert_array_equal(sym.evaluate(x * 0.0 + 1.0, {x: a}), [1.0, 1.0])

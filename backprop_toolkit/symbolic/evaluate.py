@@ -38,6 +38,11 @@ class Program:
         self.initial = [n.value if n.is_const else None for n in order]
         self.input_slots = [slot[id(n)] for n in self.inputs]
         self.output_slots = [slot[id(n)] for n in self.outputs]
+        # outputs that someone else holds too (a constant, a fed input, an earlier output) are
+        # copied on the way out: every returned array is the caller's own
+        self._shared = {s for s in self.output_slots
+                        if order[s].is_const or id(order[s]) in given
+                        or self.output_slots.count(s) > 1}
         self._order, self._slot, self._splits = order, slot, {}
         self._computed = [n for n in order if n.prim is not None and id(n) not in given]
         self.steps = self._schedule(self._computed, slot)
@@ -77,7 +82,8 @@ class Program:
             _, args, params, _, _, node = step  # run it again for the message naming the node
             node.prim.run([slots[a] for a in args], params, node.where)
             raise
-        return [as_numpy(slots[s]) for s in self.output_slots]
+        return [np.array(slots[s]) if s in self._shared else as_numpy(slots[s])
+                for s in self.output_slots]
 
     def __len__(self):
         return len(self.steps)

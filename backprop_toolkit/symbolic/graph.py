@@ -173,7 +173,7 @@ def constant(value, name=None):
     A Python number stays a Python number ("weak", as numpy calls it): a
     ``2.0`` next to a float32 node gives float32, as it does in numpy.
     """
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if type(value) in (int, float):  # not np.float64 (a float subclass, but not weak in numpy)
         value, dtype = float(value), np.float64
     else:
         value = np.array(value)  # a copy: the graph keeps the value it was built with
@@ -185,7 +185,7 @@ def constant(value, name=None):
 
 def is_weak(node):
     """A constant from a Python number: it does not decide the result's dtype."""
-    return node.op == "const" and isinstance(node.value, float)
+    return node.is_const and isinstance(node.value, float)
 
 
 def nodes(outputs):
