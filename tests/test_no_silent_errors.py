@@ -363,3 +363,9 @@ def test_compiled_outputs_are_the_callers_own():
     assert not np.shares_memory(same, a) and not np.shares_memory(same, again)
     const[0] = 9.0
     np.testing.assert_array_equal(sym.evaluate(x * 0.0 + 1.0, {x: a}), [1.0, 1.0])
+
+
+def test_trace_table_tells_equal_valued_arguments_apart():
+    rows = bt.trace_table(lambda a, b: a * b, 1.0, 1.0, wrt=1).rows
+    assert [r.definition for r in rows[:2]] == ["a", "b"]
+    assert [r.tangent_rule for r in rows[:2]] == ["0", "1"]

@@ -93,12 +93,13 @@ def trace_table(fun, *args, wrt=0):
         _, adjoints, _ = reverse_pass([y], [np.ones(())], leaves, value_of)
     placeholders = {id(t): sym.var(f"w_{{{label[id(t)]}}}", shape=np.shape(t.value))
                     for t in steps}
+    position = {id(t): n for n, t in enumerate(leaves)}  # by identity: == is elementwise
     rows = []
     for t in steps:
         k = label[id(t)]
         if t.prim is None:
-            definition = latex_arg(names[leaves.index(t)])
-            rule = "1" if leaves.index(t) == wrt else "0"
+            definition = latex_arg(names[position[id(t)]])
+            rule = "1" if position[id(t)] == wrt else "0"
         else:
             definition, rule = _formulas(t, placeholders, label)
         rows.append(Row(k, definition, t.value, rule, dots.get(id(t), 0.0),
