@@ -13,8 +13,7 @@ import numpy as np
 
 from ..errors import BackpropError, ShapeError, format_where
 from ..passes import forward_pass, reverse_pass
-from .graph import Derivation, Node, constant
-from .printing import label
+from .graph import Derivation, Node, constant, label
 
 
 def _as_list(xs):

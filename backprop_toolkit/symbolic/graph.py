@@ -142,9 +142,41 @@ class Node(Traced, Operators):
         raise conversion_error("a numpy array (np.asarray)", "symbolic")
 
     def __repr__(self):
-        from .printing import short
-
         return short(self)
+
+
+# -- how a node shows itself (printing.py builds whole graphs from these) -------
+def format_constant(value):
+    """A constant in a few characters: ``2``, ``0[3, 2]`` (all zeros), ``const[3, 2]``."""
+    array = np.asarray(value)
+    if array.ndim == 0:
+        return f"{float(array):g}"
+    if array.size and np.all(array == array.reshape(-1)[0]):
+        return f"{float(array.reshape(-1)[0]):g}{list(array.shape)}"
+    return f"const{list(array.shape)}"
+
+
+def label(node):
+    """A short label in constant time: the name, a constant's value, or
+    ``op(args)`` with named or constant arguments shown and others as ``…``."""
+    if node.name is not None:
+        return node.name
+    if node.is_const:
+        return format_constant(node.value)
+    args = ", ".join(i.name if i.name is not None else
+                     format_constant(i.value) if i.is_const else "…" for i in node.inputs)
+    return f"{node.op}({args})"
+
+
+def short(node):
+    """A node's repr: ``op(inputs)`` with its inputs' labels, and its shape."""
+    if node.is_var:
+        return f"var({node.name!r}, shape={node.shape})"
+    if node.is_const:
+        return f"const({format_constant(node.value)})"
+    head = f"{node.name} = " if node.name else ""
+    return f"{head}{node.op}({', '.join(label(i) for i in node.inputs)})"
+
 
 
 FLOAT64 = np.dtype(np.float64)

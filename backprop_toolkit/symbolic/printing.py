@@ -14,38 +14,7 @@ import numpy as np
 
 from .. import primitives as P
 from ..passes import toposort
-from .graph import nodes
-
-
-def format_constant(value):
-    array = np.asarray(value)
-    if array.ndim == 0:
-        return f"{float(array):g}"
-    if array.size and np.all(array == array.reshape(-1)[0]):
-        return f"{float(array.reshape(-1)[0]):g}{list(array.shape)}"
-    return f"const{list(array.shape)}"
-
-
-def label(node):
-    """A short label in constant time: the name, a constant's value, or
-    ``op(args)`` with named or constant arguments shown and others as ``…``."""
-    if node.name is not None:
-        return node.name
-    if node.is_const:
-        return format_constant(node.value)
-    args = ", ".join(i.name if i.name is not None else
-                     format_constant(i.value) if i.is_const else "…" for i in node.inputs)
-    return f"{node.op}({args})"
-
-
-def short(node):
-    """A node's repr: ``op(inputs)`` with its inputs' labels, and its shape."""
-    if node.is_var:
-        return f"var({node.name!r}, shape={node.shape})"
-    if node.is_const:
-        return f"const({format_constant(node.value)})"
-    head = f"{node.name} = " if node.name else ""
-    return f"{head}{node.op}({', '.join(label(i) for i in node.inputs)})"
+from .graph import format_constant, label, nodes
 
 
 def to_text(outputs):

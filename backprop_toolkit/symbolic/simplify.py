@@ -35,8 +35,7 @@ from .. import primitives as P
 from ..ops import mul, neg, sub
 from ..passes import gc_paused
 from ..primitives import broadcast_to
-from .graph import BOOL, Derivation, Node, nodes
-from .printing import short
+from .graph import BOOL, Derivation, Node, nodes, short
 
 Rewrite = namedtuple("Rewrite", "rule before after")
 Rewrite.__str__ = lambda r: f"{r.rule}: {r.before}  ->  {r.after}"
