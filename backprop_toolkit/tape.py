@@ -221,9 +221,7 @@ class Tensor(Traced, Operators):
             raise BackpropError("backward() already ran from this tensor; running it again would "
                                 "add every gradient a second time. Recompute the output, or "
                                 "call .zero_grad() on the leaves first and use a new output")
-        seed = default_seed(self) if seed is None else check_seed(self, seed)
-        leaves = [n for n in toposort([self]) if n.prim is None and n.requires_grad]
-        _, bars, order = reverse_pass([self], [seed], leaves, value_of)
+        bars, order = adjoints(self, seed)
         for node in order:
             bar = bars.get(id(node))
             if bar is not None:  # a copy: add passes one array to both inputs
@@ -274,6 +272,27 @@ value_of = operator.attrgetter("_value")
 """The view first-order rules are fed: a tensor's numpy value (a C-level getter: it runs
 for every input of every recorded op). For higher order the view is ``None``: the
 tensors themselves, so that the rules are recorded."""
+
+
+def adjoints(y, seed=None, on_step=None):
+    """Reverse mode over the record from ``y``: ``(adjoints by id, tensors walked)``.
+
+    The adjoint of every tensor ``t`` that ``y`` depends on, ``dy/dt`` (the
+    seed's product with it for a non-scalar ``y``), with first-order rules on
+    arrays. ``on_step(tensor, adjoints)`` runs after each tensor's rules ran:
+    the step-by-step drawings use it.
+    """
+    seed = default_seed(y) if seed is None else check_seed(y, seed)
+    leaves = [n for n in toposort([y]) if n.prim is None and n.requires_grad]
+    _, bars, order = reverse_pass([y], [seed], leaves, value_of, on_step=on_step)
+    return bars, order
+
+
+def tangents(y, leaves, seeds):
+    """Forward mode over the record: the tangent of every tensor (by id) for the
+    ``leaves``' tangents ``seeds``; first-order rules on arrays."""
+    _, dots = forward_pass([y], leaves, seeds, value_of)
+    return dots
 
 
 def default_seed(y):

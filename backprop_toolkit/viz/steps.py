@@ -2,11 +2,12 @@
 and the backward pass revealed one step at a time.
 """
 
+import numpy as np
+
 from .. import symbolic as sym
 from .. import tape
 from ..api import arg_names, get_engine
-from ..passes import toposort, reverse_pass
-from ..tape import as_float_array, default_seed, value_of
+from ..passes import toposort
 from .circuit import write_circuit
 from .dot import Dot
 from .graph import write_graph
@@ -21,15 +22,14 @@ def output_name(fun):
 def record(fun, args):
     """Run ``fun`` on the tape with named leaves; returns the leaves and the output."""
     names = arg_names(fun, len(args))
-    leaves = [tape.Tensor(as_float_array(a, n), requires_grad=True, name=n)
-              for a, n in zip(args, names)]
+    leaves = [tape.Tensor(a, requires_grad=True, name=n) for a, n in zip(args, names)]
     return leaves, fun(*leaves)
 
 
 def trace(fun, args, name):
     """Build ``fun``'s graph on named vars; returns the vars and the output, named ``name``."""
     names = arg_names(fun, len(args))
-    variables = [sym.var(n, shape=as_float_array(a).shape) for a, n in zip(args, names)]
+    variables = [sym.var(n, shape=np.shape(a)) for a, n in zip(args, names)]
     return variables, fun(*variables).named(name)
 
 
@@ -67,15 +67,14 @@ def backprop_steps(fun, *args, engine="tape", name=None):
 
 def tape_steps(fun, args, name):
     _, y = record(fun, args)
-    seed = default_seed(y)
-    frames = [({}, (), set()), ({id(y): seed}, (y,), set())]   # values; then the seed
+    frames = [({}, (), set())]  # frame 0: the forward values
 
     def on_step(node, bars):
         ran = frames[-1][2] | {id(node)}
         frames.append((dict(bars), (node,), ran))
 
-    leaves = [t for t in toposort([y]) if t.prim is None and t.requires_grad]
-    reverse_pass([y], [seed], leaves, value_of, on_step=on_step)
+    bars, _ = tape.adjoints(y, on_step=on_step)
+    frames.insert(1, ({id(y): bars[id(y)]}, (y,), set()))  # frame 1: the seed, dy/dy = 1
     dots = []
     for k, (grads, lit, ran) in enumerate(frames):
         dot = Dot(rankdir="LR", label=f"step {k} of {len(frames) - 1}")

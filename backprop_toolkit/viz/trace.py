@@ -12,9 +12,9 @@ from collections import namedtuple
 import numpy as np
 
 from .. import symbolic as sym
+from .. import tape
 from ..api import arg_names, normalize_argnums
-from ..passes import forward_pass, reverse_pass, toposort
-from ..tape import value_of
+from ..passes import toposort
 from .dot import format_value, html_escape
 from .steps import record
 
@@ -87,10 +87,8 @@ def trace_table(fun, *args, wrt=0):
     label = {id(t): str(k + 1) for k, t in enumerate(steps)}
     seeds = [np.ones_like(t.value) if k == wrt else np.zeros_like(t.value)
              for k, t in enumerate(leaves)]
-    _, dots = forward_pass([y], leaves, seeds, value_of)
-    adjoints = {}
-    if np.ndim(y.value) == 0:
-        _, adjoints, _ = reverse_pass([y], [np.ones(())], leaves, value_of)
+    dots = tape.tangents(y, leaves, seeds)
+    adjoints = tape.adjoints(y)[0] if np.ndim(y.value) == 0 else {}
     placeholders = {id(t): sym.var(f"w_{{{label[id(t)]}}}", shape=np.shape(t.value))
                     for t in steps}
     position = {id(t): n for n, t in enumerate(leaves)}  # by identity: == is elementwise
