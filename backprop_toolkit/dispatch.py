@@ -1,7 +1,8 @@
-"""The mechanism every primitive call goes through: :class:`Primitive` and :func:`bind`.
+"""The mechanism every primitive call goes through: :class:`Primitive` and its call (``bind``).
 
 A primitive is data: a numpy forward, a shape rule, one VJP rule and one JVP
-rule per input. Calling it runs :func:`bind`, which looks at the arguments:
+rule per input. Calling it (``prim(*args, **params)``, also spelled
+:func:`bind`) looks at the arguments:
 
 * only numbers (Python scalars, numpy arrays): run the numpy forward;
 * a traced value among them (a tape ``Tensor``, a symbolic ``Node``): hand the
@@ -16,7 +17,8 @@ import itertools
 
 import numpy as np
 
-from .errors import EngineMixError, ShapeError, describe_shapes, format_where, user_frame
+from .errors import (DTypeError, EngineMixError, ShapeError, describe_shapes, format_where,
+                     user_frame)
 
 
 new_serial = itertools.count().__next__
@@ -88,15 +90,53 @@ class Primitive:
     def __repr__(self):
         return f"<primitive {self.name}>"
 
-    def run(self, values, params, where=None):
-        """Run the numpy forward; numpy's complaints become a :class:`ShapeError`."""
+    def __call__(self, *args, **params):
+        """Apply the primitive (``bind``): numpy on numbers, or the engine of the traced
+        argument. Defined here, not as a function the method calls: one frame less per op."""
+        if self.identity is not None and self.identity(shape_of(args[0]), **params):
+            return args[0]
+        engine = None
+        for arg in args:
+            if isinstance(arg, Traced):
+                kind = type(arg)
+                if engine is None:
+                    engine = kind
+                elif kind is not engine:
+                    raise EngineMixError(
+                        f"{self.name}: got a {engine.engine} value and a {kind.engine} value; "
+                        "one computation runs on one engine (use the same engine= for every "
+                        f"transform)\n  at {format_where(user_frame())}")
+        if engine is None:
+            return self.evaluate(args, params)
+        return engine.apply(self, args, params)
+
+    def evaluate(self, values, params, where=None):
+        """Run the numpy forward on numbers: ``impl(*values, **params)``.
+
+        numpy's complaints (``ValueError``, ``TypeError``, ``IndexError``) become a
+        :class:`ShapeError` naming this op, the operands' shapes, the params and the
+        user's line (``where``, or the innermost frame outside the package).
+        """
         try:
             return self.impl(*values, **params)
-        except (ValueError, TypeError, IndexError) as err:
-            raise ShapeError(
-                f"{self.name}: cannot apply to operands of shapes {describe_shapes(values)}"
-                f"{_format_params(params)} ({err})\n  at {format_where(where or user_frame())}"
-            ) from None
+        except FAILURES as err:
+            raise self.failure(values, params, err, where) from None
+
+    def failure(self, values, params, err, where=None):
+        """The :class:`ShapeError` for numpy's complaint ``err`` about ``values``.
+
+        :meth:`evaluate` raises it; a loop that calls ``impl`` itself to save a
+        frame per op (a compiled program) raises it too, so the wording is one.
+        """
+        return ShapeError(
+            f"{self.name}: cannot apply to operands of shapes {describe_shapes(values)}"
+            f"{_format_params(params)} ({err})\n  at {format_where(where or user_frame())}")
+
+    run = evaluate  # the old name, until symbolic/simplify.py calls evaluate (issue 11)
+
+
+FAILURES = (ValueError, TypeError, IndexError)
+"""What numpy raises for operands that do not fit; :meth:`Primitive.evaluate` words them."""
 
 
 def _format_params(params):
@@ -106,30 +146,8 @@ def _format_params(params):
 
 
 def bind(prim, *args, **params):
-    """Apply ``prim`` to ``args``: numpy on numbers, or the engine of the traced argument."""
-    if prim.identity is not None and prim.identity(shape_of(args[0]), **params):
-        return args[0]
-    engine = None
-    for arg in args:
-        if isinstance(arg, Traced):
-            kind = type(arg)
-            if engine is None:
-                engine = kind
-            elif kind is not engine:
-                raise EngineMixError(
-                    f"{prim.name}: got a {engine.engine} value and a {kind.engine} value; "
-                    "one computation runs on one engine (use the same engine= for every "
-                    f"transform)\n  at {format_where(user_frame())}"
-                )
-    if engine is None:
-        try:  # numpy straight away; prim.run again only to word a failure
-            return prim.impl(*args, **params)
-        except (ValueError, TypeError, IndexError):
-            return prim.run(args, params)
-    return engine.apply(prim, args, params)
-
-
-Primitive.__call__ = bind  # calling a primitive *is* binding it (one frame less per op)
+    """``prim(*args, **params)``: the name the design uses for applying a primitive."""
+    return prim(*args, **params)
 
 
 def shape_of(x):
@@ -149,3 +167,27 @@ def dtype_of(x):
     """The numpy dtype of ``x`` (Python floats are float64)."""
     dtype = getattr(x, "dtype", None)
     return np.dtype(dtype) if dtype is not None else np.asarray(x).dtype
+
+
+def float_dtype(x):
+    """The floating dtype of a value: its own if it is a float type, else float64
+    (integers, bools, Python numbers, and nodes of unknown dtype)."""
+    dtype = getattr(x, "dtype", None)
+    dtype = np.asarray(x).dtype if dtype is None else np.dtype(dtype)
+    return dtype if dtype.kind == "f" else np.dtype(np.float64)
+
+
+def as_float_array(value, what="value"):
+    """``value`` as a numpy array fit for differentiation.
+
+    Integers and Python bools are promoted to float64 (a derivative is real);
+    complex and object arrays are refused with a :class:`DTypeError`.
+    """
+    array = np.asarray(value)
+    kind = array.dtype.kind
+    if kind == "f":
+        return array
+    if kind in "iub":
+        return array.astype(np.float64)
+    raise DTypeError(f"{what}: cannot differentiate with respect to dtype {array.dtype} "
+                     "(use real floating-point numbers)")

@@ -191,7 +191,7 @@ def _same(node, prim, inputs):
         return False
     if all(a is b for a, b in zip(node.inputs, inputs)):
         return True
-    return prim in (P.add, P.mul) and all(a is b for a, b in zip(node.inputs, inputs[::-1]))
+    return prim in (P.add_p, P.mul_p) and all(a is b for a, b in zip(node.inputs, inputs[::-1]))
 
 
 def check_derivative_graph_structure(build):
@@ -202,8 +202,8 @@ def check_derivative_graph_structure(build):
         raise AssertionError(f"dz/db: expected the node u itself (z = b * u, so dz/db = u), "
                              f"found {_describe(g['dz/db'], names)}")
     da = g["dz/da"]
-    cos = next((i for i in da.inputs if i.prim is P.cos), None) if da.prim is P.mul else None
-    if cos is None or not _same(da, P.mul, (u, cos)):
+    cos = next((i for i in da.inputs if i.prim is P.cos_p), None) if da.prim is P.mul_p else None
+    if cos is None or not _same(da, P.mul_p, (u, cos)):
         raise AssertionError(f"dz/da: expected mul(dz/db, cos(a)), found {_describe(da, names)}")
     if cos.inputs[0] is not a:
         raise AssertionError(f"dz/da: expected cos(a) of the forward node a, found "
@@ -211,11 +211,11 @@ def check_derivative_graph_structure(build):
                              "derivative graph is built on top of the forward graph")
     names[da] = "dz/da"
     dv, du = g["dz/dv"], g["dz/du"]
-    if not _same(dv, P.mul, (da, u)):
+    if not _same(dv, P.mul_p, (da, u)):
         raise AssertionError(f"dz/dv: expected mul(dz/da, u) (a = u * v), found "
                              f"{_describe(dv, names)}")
-    path = next((i for i in du.inputs if i is not b), None) if du.prim is P.add else None
-    if path is None or not _same(du, P.add, (path, b)) or not _same(path, P.mul, (da, v)):
+    path = next((i for i in du.inputs if i is not b), None) if du.prim is P.add_p else None
+    if path is None or not _same(du, P.add_p, (path, b)) or not _same(path, P.mul_p, (da, v)):
         raise AssertionError(
             f"dz/du: expected add(mul(dz/da, v), b): u is used twice (by a = u * v and by "
             f"z = b * u), so its gradient is the sum of both; found {_describe(du, names)}")

@@ -1,6 +1,6 @@
 """The op language users write in: functions over numbers, tensors and nodes.
 
-Simple primitives are used as they are (``bt.exp`` *is* the table's ``exp``).
+Simple primitives are used as they are (``bt.exp`` *is* the table's ``exp_p``).
 This module adds what takes keyword metadata (``axis``, ``shape``), normalised
 so that two equal calls make equal nodes, the composites built from
 primitives (``mean``), user-defined primitives (:func:`elementwise`,
@@ -13,12 +13,15 @@ import numpy as np
 from . import primitives as P
 from .dispatch import Primitive, Traced, ndim_of, shape_of
 from .errors import BackpropError, ShapeError, format_where, user_frame
+from .shapes import broadcast_shapes, normalize_axis, reshape_shape, same_shape
 
-add, sub, mul, div, neg, power, matmul = P.add, P.sub, P.mul, P.div, P.neg, P.power, P.matmul
-exp, log, sin, cos, tanh, sigmoid = P.exp, P.log, P.sin, P.cos, P.tanh, P.sigmoid
-relu, sqrt, square, abs, sign, maximum = P.relu, P.sqrt, P.square, P.abs, P.sign, P.maximum
-less, less_equal, greater, greater_equal = P.less, P.less_equal, P.greater, P.greater_equal
-equal, not_equal, where, stop_gradient = P.equal, P.not_equal, P.where, P.stop_gradient
+# the entries whose op is the primitive itself: bt.mul is the table's mul_p
+add, sub, mul, div, neg, power = P.add_p, P.sub_p, P.mul_p, P.div_p, P.neg_p, P.power_p
+matmul, exp, log, sin, cos, tanh = P.matmul_p, P.exp_p, P.log_p, P.sin_p, P.cos_p, P.tanh_p
+sigmoid, relu, sqrt, square, abs = P.sigmoid_p, P.relu_p, P.sqrt_p, P.square_p, P.abs_p
+sign, maximum, where, stop_gradient = P.sign_p, P.maximum_p, P.where_p, P.stop_gradient_p
+less, less_equal, greater, greater_equal = P.less_p, P.less_equal_p, P.greater_p, P.greater_equal_p
+equal, not_equal = P.equal_p, P.not_equal_p
 
 
 def checked(op, rule, *args):
@@ -32,12 +35,12 @@ def checked(op, rule, *args):
 
 def axes_of(op, x, axis):
     """``axis`` of ``x`` as a sorted tuple of non-negative ints (all axes for ``None``)."""
-    return checked(op, lambda n: P.normalize_axis(axis, n), ndim_of(x))
+    return checked(op, lambda n: normalize_axis(axis, n), ndim_of(x))
 
 
 def sum(x, axis=None, keepdims=False):
     """Sum of ``x`` over ``axis`` (all axes by default)."""
-    return P.sum(x, axis=axes_of("sum", x, axis), keepdims=bool(keepdims))
+    return P.sum_p(x, axis=axes_of("sum", x, axis), keepdims=bool(keepdims))
 
 
 def mean(x, axis=None, keepdims=False):
@@ -52,12 +55,12 @@ def mean(x, axis=None, keepdims=False):
 
 def max(x, axis=None, keepdims=False):
     """Largest entry of ``x`` over ``axis``; its gradient goes to the arg max."""
-    return P.max(x, axis=axes_of("max", x, axis), keepdims=bool(keepdims))
+    return P.max_p(x, axis=axes_of("max", x, axis), keepdims=bool(keepdims))
 
 
 def logsumexp(x, axis=None, keepdims=False):
     """``log(sum(exp(x)))`` over ``axis``, stable for inputs of any magnitude."""
-    return P.logsumexp(x, axis=axes_of("logsumexp", x, axis), keepdims=bool(keepdims))
+    return P.logsumexp_p(x, axis=axes_of("logsumexp", x, axis), keepdims=bool(keepdims))
 
 
 def _one_axis(op, x, axis):
@@ -70,12 +73,12 @@ def _one_axis(op, x, axis):
 
 def softmax(x, axis=-1):
     """``exp(x) / sum(exp(x))`` along ``axis``."""
-    return P.softmax(x, axis=_one_axis("softmax", x, axis))
+    return P.softmax_p(x, axis=_one_axis("softmax", x, axis))
 
 
 def log_softmax(x, axis=-1):
     """``x - logsumexp(x)`` along ``axis``."""
-    return P.log_softmax(x, axis=_one_axis("log_softmax", x, axis))
+    return P.log_softmax_p(x, axis=_one_axis("log_softmax", x, axis))
 
 
 def transpose(x, axes=None):
@@ -87,28 +90,28 @@ def transpose(x, axes=None):
             or len(axes) != n:
         raise ShapeError(f"transpose: axes {tuple(axes)} are not a permutation of "
                          f"{n} axes\n  at {format_where(user_frame())}")
-    return P.transpose(x, axes=tuple(int(a) % n for a in axes))
+    return P.transpose_p(x, axes=tuple(int(a) % n for a in axes))
 
 
 def reshape(x, shape):
     """``x`` with a new shape of the same size (one entry may be -1)."""
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
-    return P.reshape(x, shape=checked("reshape", P.reshape_shape, shape_of(x), shape))
+    return P.reshape_p(x, shape=checked("reshape", reshape_shape, shape_of(x), shape))
 
 
 def broadcast_to(x, shape):
     """Copies of ``x`` filling ``shape`` (numpy broadcasting, made explicit)."""
-    return P.broadcast_to(x, shape=tuple(shape))
+    return P.broadcast_to_p(x, shape=tuple(shape))
 
 
 def sum_to(x, shape):
     """Sum ``x`` down to ``shape``: the transpose of :func:`broadcast_to`."""
-    return P.sum_to(x, shape=tuple(shape))
+    return P.sum_to_p(x, shape=tuple(shape))
 
 
 def getitem(x, index):
     """``x[index]`` for ints, slices, ``None``, ``...`` and integer arrays."""
-    return P.getitem(x, index=index)
+    return P.getitem_p(x, index=index)
 
 
 def stack(values):
@@ -123,7 +126,7 @@ def stack(values):
     shape = (len(values),) + shape_of(values[0])
     total = None
     for i, value in enumerate(values):
-        term = P.scatter_add(value, index=(i,), shape=shape)
+        term = P.scatter_add_p(value, index=(i,), shape=shape)
         total = term if total is None else total + term
     return total
 
@@ -280,7 +283,7 @@ def elementwise(name, fun, derivative=None):
 
     shown = getattr(derivative, "name", "the given derivative")
     doc = f"{name}(x), a user elementwise op; d/dx = {shown}(x)."
-    return Primitive(name, fun, P.same_shape, [rule], [rule], doc=doc)
+    return Primitive(name, fun, same_shape, [rule], [rule], doc=doc)
 
 
 def primitive(name, forward, vjp, jvp=None, shape=None):
@@ -301,7 +304,7 @@ def primitive(name, forward, vjp, jvp=None, shape=None):
                              "through it (pass jvp=... to bt.primitive)")] * len(vjps)
     else:
         jvps = list(jvp) if isinstance(jvp, (list, tuple)) else [jvp]
-    return Primitive(name, forward, shape or P.broadcast_shapes, vjps, jvps)
+    return Primitive(name, forward, shape or broadcast_shapes, vjps, jvps)
 
 
 def missing_rule(message):

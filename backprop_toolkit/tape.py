@@ -19,27 +19,10 @@ import operator
 import numpy as np
 
 from . import primitives as P
-from .dispatch import Traced, dtype_of, new_serial
-from .errors import (BackpropError, DTypeError, ShapeError, conversion_error, format_where,
-                     user_frame)
+from .dispatch import Traced, as_float_array, dtype_of, new_serial
+from .errors import BackpropError, ShapeError, conversion_error, format_where, user_frame
 from .ops import Operators
 from .passes import forward_pass, reverse_pass, toposort
-
-
-def as_float_array(value, what="value"):
-    """``value`` as a numpy array fit for differentiation.
-
-    Integers and Python bools are promoted to float64 (a derivative is real);
-    complex and object arrays are refused with a :class:`DTypeError`.
-    """
-    array = np.asarray(value)
-    kind = array.dtype.kind
-    if kind == "f":
-        return array
-    if kind in "iub":
-        return array.astype(np.float64)
-    raise DTypeError(f"{what}: cannot differentiate with respect to dtype {array.dtype} "
-                     "(use real floating-point numbers)")
 
 
 def frozen(value):
@@ -113,10 +96,7 @@ class Tensor(Traced, Operators):
             else:
                 values.append(a)
         where = user_frame()
-        try:
-            out = prim.impl(*values, **params)
-        except (ValueError, TypeError, IndexError):
-            out = prim.run(values, params, where)  # raises, naming the op and the line
+        out = prim.evaluate(values, params, where)
         if type(out) is np.ndarray and out.flags.writeable:
             out = owned(out, values)
         if not tracked or not prim.differentiable:
@@ -261,7 +241,7 @@ def variable(value, name):
     """
     if isinstance(value, Tensor):
         if value._tracked:
-            t = recorded(value._value, P.fresh, (value,), {}, user_frame())
+            t = recorded(value._value, P.fresh_p, (value,), {}, user_frame())
             t.name = name
             return t
         value = value._value

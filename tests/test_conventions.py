@@ -227,10 +227,10 @@ def test_stack_dtypes_follow_numpy_on_both_engines(x, other):
 
 
 def test_scatter_add_keeps_float_dtypes():
-    assert P.scatter_add(0.1, index=(1,), shape=(2,))[1] == 0.1
-    out32 = P.scatter_add(np.float32(0.1), index=(1,), shape=(2,))
+    assert P.scatter_add_p(0.1, index=(1,), shape=(2,))[1] == 0.1
+    out32 = P.scatter_add_p(np.float32(0.1), index=(1,), shape=(2,))
     assert out32.dtype == np.float32
-    assert P.scatter_add(3, index=(0,), shape=(2,)).dtype == np.float64
+    assert P.scatter_add_p(3, index=(0,), shape=(2,)).dtype == np.float64
 
 
 def test_evaluate_computes_in_the_declared_dtype():

@@ -53,10 +53,26 @@ def test_rules_never_use_numpy():
     assert not offenders, f"rules that reach for numpy: {offenders}"
 
 
-def _referenced_globals(fun, seen=None):
-    """Global names a rule uses, following the module's helper functions it calls."""
-    import backprop_toolkit.primitives as P
+def test_numpy_check_sees_through_helpers():
+    """The check above follows a rule into its closures and the table's helpers, and
+    would see numpy there; it does not follow the shape helpers of
+    ``backprop_toolkit.shapes`` (metadata: numpy's shape functions are fine there)."""
+    from backprop_toolkit.primitives import elementwise, linear
 
+    power_da = elementwise.power_p.vjp[0]  # binary's vjp_a -> the lambda -> _base_if_flat
+    assert {"where_p", "equal_p", "power_p"} <= _referenced_globals(power_da)
+    assert "np" in _referenced_globals(elementwise._stable_sigmoid)  # a forward: numpy
+    matmul_da = _referenced_globals(linear.matmul_p.vjp[0])
+    assert "matmul_shape" in matmul_da and "np" not in matmul_da
+
+
+def _referenced_globals(fun, seen=None):
+    """Global names a rule uses, following the table's helper functions it calls.
+
+    Names are resolved in the rule's own module; helpers defined in the table
+    (``backprop_toolkit.primitives.*``) are followed, the shape helpers of
+    ``backprop_toolkit.shapes`` are not.
+    """
     seen = set() if seen is None else seen
     names = set(fun.__code__.co_names)
     for const in fun.__code__.co_consts:
@@ -69,9 +85,9 @@ def _referenced_globals(fun, seen=None):
                 seen.add(inner)
                 names |= _referenced_globals(inner, seen)
     for name in list(names):
-        helper = getattr(P, name, None)
+        helper = fun.__globals__.get(name)
         if (callable(helper) and hasattr(helper, "__code__") and helper not in seen
-                and helper.__module__ == P.__name__ and name not in P.SHAPE_HELPERS):
+                and helper.__module__.startswith("backprop_toolkit.primitives")):
             seen.add(helper)
             names |= _referenced_globals(helper, seen)
     return names

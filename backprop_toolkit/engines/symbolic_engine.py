@@ -32,7 +32,7 @@ class SymbolicEngine:
         derivative starts there and sees the outer node as a constant); a
         number becomes a constant node of its own.
         """
-        xs = [P.fresh(p).named(name) if isinstance(p, sym.Node)
+        xs = [P.fresh_p(p).named(name) if isinstance(p, sym.Node)
               else sym.constant(as_float_array(p, name), name)
               for p, name in zip(call.primals(), call.names)]
         with self.tracing:
