@@ -140,7 +140,7 @@ def test_compiled_schedule_frees_intermediates():
     for _ in range(10):
         y = bt.sin(y)
     program = sym.compile([y], [x])
-    freed = [s for step in program.steps for s in step[4]]
+    freed = [s for step in program.steps for s in step.frees]
     assert len(freed) == 10              # the input and 9 intermediates: all but the output
     assert program(0.3)[0] == pytest.approx(sym.evaluate(y, {x: 0.3}))
 

@@ -7,11 +7,26 @@ after its last use. :func:`evaluate` is a one-off compile-and-run; a
 for any inputs. No source code is generated: no user string ever becomes code.
 """
 
+from typing import NamedTuple
+
 import numpy as np
 
+from ..dispatch import FAILURES
 from ..errors import BackpropError, DTypeError, ShapeError, format_where
 from ..passes import gc_paused, toposort
 from .graph import FLOAT64, Node
+
+
+class Step(NamedTuple):
+    """One line of a schedule: ``slots[out] = impl(*slots[args], **params)``, then the
+    slots in ``frees`` (used for the last time here) are emptied."""
+
+    impl: object    # the primitive's numpy forward, node.prim.impl
+    args: tuple     # the input slots
+    params: dict
+    out: int        # the slot that receives the result
+    frees: tuple    # slots to empty after this step
+    node: Node      # the node computed: its primitive and line word a failure
 
 
 class Program:
@@ -19,7 +34,7 @@ class Program:
 
     Attributes:
         inputs, outputs: the nodes, in call and return order.
-        steps: ``(impl, arg_slots, params, out_slot, free_slots, node)`` in order.
+        steps: the schedule, a list of :class:`Step` in order.
     """
 
     @gc_paused
@@ -58,8 +73,8 @@ class Program:
         for s, k in last_use.items():
             if s not in keep:
                 frees[k].append(s)
-        return [(n.prim.impl, tuple(slot[id(i)] for i in n.inputs), n.params, slot[id(n)],
-                 tuple(frees[k]), n) for k, n in enumerate(computed)]
+        return [Step(n.prim.impl, tuple(slot[id(i)] for i in n.inputs), n.params, slot[id(n)],
+                     tuple(frees[k]), n) for k, n in enumerate(computed)]
 
     def __call__(self, *values):
         if len(values) != len(self.inputs):
@@ -71,17 +86,21 @@ class Program:
         return self._run(self.steps, slots)
 
     def _run(self, steps, slots):
+        """Run ``steps`` on ``slots``; the values of the outputs (the caller's own arrays).
+
+        Each step calls ``impl`` itself rather than ``prim.evaluate`` (one frame less
+        per step); a failing step raises the same error, worded by its primitive.
+        """
         step = None
         try:
             for step in steps:
-                impl, args, params, out, frees, _ = step
-                slots[out] = impl(*[slots[a] for a in args], **params)
-                for f in frees:
+                slots[step.out] = step.impl(*[slots[a] for a in step.args], **step.params)
+                for f in step.frees:
                     slots[f] = None
-        except (ValueError, TypeError, IndexError):
-            _, args, params, _, _, node = step  # run it again for the message naming the node
-            node.prim.run([slots[a] for a in args], params, node.where)
-            raise
+        except FAILURES as err:
+            node = step.node
+            raise node.prim.failure([slots[a] for a in step.args], step.params, err,
+                                    node.where) from None
         return [np.array(slots[s]) if s in self._shared else as_numpy(slots[s])
                 for s in self.output_slots]
 
