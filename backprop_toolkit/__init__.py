@@ -11,7 +11,7 @@ from .checking import check_grad, check_primitive, numerical_grad, numerical_jac
 from .viz import (GraphvizMissingError, TraceTable, backprop_steps, draw, draw_dot,
                   draw_side_by_side, save_figure, trace_table)
 from .api import ENGINES, grad, hessian, jacobian, jvp, value_and_grad, vjp
-from .engines.cache import RetraceWarning
+from .adapters.cache import RetraceWarning
 from .errors import (BackpropError, ControlFlowError, ConversionError, DTypeError, EngineMixError,
                      RuleError, ShapeError)
 from .ops import (abs, add, broadcast_to, cos, div, elementwise, equal, exp, getitem, greater,

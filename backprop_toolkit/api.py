@@ -1,7 +1,7 @@
 """Function transforms, the common API of both engines: grad, vjp, jvp, jacobian, hessian.
 
 Every transform is written once, here, over the two adapters of
-:mod:`backprop_toolkit.engines` (``vjp``, ``linearize``, ``value_and_grad``).
+:mod:`backprop_toolkit.adapters` (``vjp``, ``linearize``, ``value_and_grad``).
 ``engine="tape"`` is symbol-to-number, ``engine="symbolic"`` symbol-to-symbol;
 both give the same numbers, and both compose to any order.
 """
@@ -13,21 +13,23 @@ import weakref
 import numpy as np
 
 from . import ops, trees
-from .dispatch import Traced, shape_of
-from .engines import ENGINES as _ADAPTERS
-from .engines import Call, float_dtype, fun_name
-from .errors import BackpropError, DTypeError, ShapeError
+from .adapters import ADAPTERS, Call
+from .dispatch import Traced, float_dtype, shape_of
+from .errors import BackpropError, DTypeError, ShapeError, fun_name
 from .passes import gc_paused
 
 ENGINES = ("tape", "symbolic")
 
 
-def get_engine(engine):
+def get_adapter(engine):
     """The adapter for an engine name; a clear error for anything else."""
     try:
-        return _ADAPTERS[engine]
+        return ADAPTERS[engine]
     except (KeyError, TypeError):
         raise BackpropError(f"engine={engine!r}: choose one of {ENGINES}") from None
+
+
+get_engine = get_adapter  # the old name, until viz/steps.py imports get_adapter (issue 11)
 
 
 # --------------------------------------------------------------------------
@@ -148,7 +150,7 @@ def finish(x, like=None):
     both engines. Inside another transform (a tensor with history, a node)
     it stays as it is.
     """
-    for adapter in _ADAPTERS.values():
+    for adapter in ADAPTERS.values():
         if adapter.is_result(x):
             return x
     if isinstance(x, Traced):
@@ -187,7 +189,7 @@ def value_and_grad(fun, argnums=0, *, engine="tape"):
     float for a scalar) and structure (a dict of arrays for a dict); for a
     tuple ``argnums``, a tuple of gradients.
     """
-    adapter = get_engine(engine)
+    adapter = get_adapter(engine)
 
     @functools.wraps(fun)
     @gc_paused
@@ -219,7 +221,7 @@ def vjp(fun, *primals, engine="tape"):
     cotangent has its primal's.
     """
     call, _, trees_of = make_call(fun, primals, {}, tuple(range(len(primals))))
-    values, pullback = get_engine(engine).vjp(call)
+    values, pullback = get_adapter(engine).vjp(call)
     out_tree = call.out_tree
 
     def vjp_fn(cotangent):
@@ -252,7 +254,7 @@ def jvp(fun, primals, tangents, *, engine="tape"):
             raise ShapeError(f"jvp: tangent shape {shape_of(t)} differs from its primal's "
                              f"shape {shape_of(p)}")
     flat_tangents = [as_real(t, p, "jvp: a tangent") for p, t in zip(call.primals(), flat_tangents)]
-    values, pushforward = get_engine(engine).linearize(call)
+    values, pushforward = get_adapter(engine).linearize(call)
     out = [finish(t, v) for t, v in zip(pushforward(flat_tangents), values)]
     return (trees.unflatten(call.out_tree, [finish(v) for v in values]),
             trees.unflatten(call.out_tree, out))
@@ -266,7 +268,7 @@ def jacobian(fun, argnums=0, *, engine="tape", mode="reverse"):
     has the output's structure, each leaf replaced by the arguments'
     structure (a tuple for a tuple ``argnums``), as in JAX.
     """
-    adapter = get_engine(engine)
+    adapter = get_adapter(engine)
     if mode not in ("reverse", "forward"):
         raise BackpropError(f"jacobian: mode={mode!r}; choose 'reverse' or 'forward'")
     build = _jacobian_reverse if mode == "reverse" else _jacobian_forward

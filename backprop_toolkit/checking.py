@@ -11,7 +11,7 @@
 import numpy as np
 
 from . import api
-from .engines import fun_name
+from .errors import fun_name
 from .ops import sum as op_sum
 
 

@@ -92,3 +92,8 @@ def describe_shapes(values):
         shape = getattr(value, "shape", None)
         parts.append(str(tuple(shape)) if shape is not None else type(value).__name__)
     return ", ".join(parts)
+
+
+def fun_name(fun):
+    """A function's name for messages (``loss``; a callable object's class name)."""
+    return getattr(fun, "__name__", type(fun).__name__)

@@ -1,4 +1,5 @@
-"""The symbolic engine's compile cache (engines/cache.py): exact keys, a bound, a warning.
+"""The symbolic adapter's compile cache (adapters/signature.py, adapters/cache.py): exact keys,
+a bound, a warning.
 
 Unit tests against ``signature`` and ``CompileCache`` with a stand-in call;
 the end-to-end tests through ``bt.grad(..., engine="symbolic")`` live with
@@ -13,8 +14,9 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from backprop_toolkit.engines.cache import (MAX_ITEMS, MAX_SIGNATURES, RETRACE_WARNING,
-                                            CompileCache, RetraceWarning, signature, value_key)
+from backprop_toolkit.adapters.cache import (MAX_SIGNATURES, RETRACE_WARNING, CompileCache,
+                                             RetraceWarning)
+from backprop_toolkit.adapters.signature import MAX_ITEMS, signature, value_key
 
 
 def f(x, *args, **kwargs):  # stands for the user's function; never called

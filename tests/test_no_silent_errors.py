@@ -311,8 +311,8 @@ def test_an_objects_changed_state_is_seen(engine):
 
 
 def test_a_step_counter_keeps_the_cache_bounded_and_warns_once():
-    from backprop_toolkit.engines import ENGINES as adapters
-    from backprop_toolkit.engines.cache import MAX_SIGNATURES
+    from backprop_toolkit.adapters import ADAPTERS as adapters
+    from backprop_toolkit.adapters.cache import MAX_SIGNATURES
 
     def f(x, step):
         return x * step

@@ -1,15 +1,15 @@
-"""The tape engine behind the transforms: record the function, then sweep the record."""
+"""The tape engine's adapter for the transforms: record the function, then sweep the record."""
 
 import numpy as np
 
 from .. import tape as tp
-from ..dispatch import Traced
-from ..errors import BackpropError
+from ..dispatch import Traced, float_dtype
+from ..errors import BackpropError, fun_name
 from ..passes import gc_paused, oldest, toposort
-from .common import Tracing, check_output, check_scalar, float_dtype, fun_name
+from .common import Tracing, check_output, check_scalar
 
 
-class TapeEngine:
+class TapeAdapter:
     """Record the function on the tape, then sweep the record (``tape.grad``/``tape.jvp``)."""
 
     name = "tape"

@@ -1,11 +1,11 @@
-"""What both engine adapters share: the call being differentiated, levels, and checks."""
+"""What both adapters share: the call being differentiated, levels, and checks."""
 
 import threading
 
 import numpy as np
 
 from ..dispatch import shape_of
-from ..errors import DTypeError, ShapeError
+from ..errors import DTypeError, ShapeError, fun_name
 
 
 class Call:
@@ -64,10 +64,6 @@ class Tracing(threading.local):
         self.depth -= 1
 
 
-def fun_name(fun):
-    return getattr(fun, "__name__", type(fun).__name__)
-
-
 def check_scalar(values, call):
     """``grad`` needs one real scalar output: ``values`` are the output's leaves."""
     fun = call.fun
@@ -97,10 +93,3 @@ def check_output(y, fun):
             "a transform's outputs are real numbers, tensors or nodes. An object array "
             "usually means a numpy function mixed numbers with tensors or nodes: use bt ops")
     return y
-
-
-def float_dtype(x):
-    """The floating dtype of a value (float64 for integers and nodes' unknowns)."""
-    dtype = getattr(x, "dtype", None)
-    dtype = np.asarray(x).dtype if dtype is None else np.dtype(dtype)
-    return dtype if dtype.kind == "f" else np.dtype(np.float64)

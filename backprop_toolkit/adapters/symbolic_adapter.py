@@ -1,18 +1,18 @@
-"""The symbolic engine behind the transforms: trace once per signature, compile, reuse."""
+"""The symbolic engine's adapter for the transforms: trace once per signature, compile, reuse."""
 
 import numpy as np
 
 from .. import primitives as P
 from .. import symbolic as sym
-from ..dispatch import Traced
-from ..errors import BackpropError
+from ..dispatch import Traced, as_float_array
+from ..errors import BackpropError, fun_name
 from ..passes import gc_paused
-from ..tape import as_float_array
-from .cache import CompileCache, signature
-from .common import Tracing, check_output, check_scalar, fun_name
+from .cache import CompileCache
+from .common import Tracing, check_output, check_scalar
+from .signature import signature
 
 
-class SymbolicEngine:
+class SymbolicAdapter:
     """Trace the function with placeholder nodes, differentiate the graph, compile, cache."""
 
     name = "symbolic"
