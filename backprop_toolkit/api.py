@@ -16,7 +16,6 @@ from . import ops, trees
 from .adapters import ADAPTERS, Call
 from .dispatch import Traced, float_dtype, shape_of
 from .errors import BackpropError, DTypeError, ShapeError, fun_name
-from .passes import gc_paused
 
 ENGINES = ("tape", "symbolic")
 
@@ -192,7 +191,6 @@ def value_and_grad(fun, argnums=0, *, engine="tape"):
     adapter = get_adapter(engine)
 
     @functools.wraps(fun)
-    @gc_paused
     def value_and_grad_fun(*args, **kwargs):
         call, many, trees_of = make_call(fun, args, kwargs, argnums)
         value, grads = adapter.value_and_grad(call)
@@ -211,9 +209,6 @@ def grad(fun, argnums=0, *, engine="tape"):
         return vg(*args, **kwargs)[1]
 
     return grad_fun
-
-
-@gc_paused
 def vjp(fun, *primals, engine="tape"):
     """``(value, vjp_fn)``: ``vjp_fn(cotangent)`` gives one cotangent per primal (a tuple).
 
@@ -235,9 +230,6 @@ def vjp(fun, *primals, engine="tape"):
         return per_argument(bars, trees_of, True)
 
     return trees.unflatten(out_tree, [finish(v) for v in values]), vjp_fn
-
-
-@gc_paused
 def jvp(fun, primals, tangents, *, engine="tape"):
     """``(value, tangent_out)``: forward mode, one pass for one tangent per primal.
 
@@ -274,7 +266,6 @@ def jacobian(fun, argnums=0, *, engine="tape", mode="reverse"):
     build = _jacobian_reverse if mode == "reverse" else _jacobian_forward
 
     @functools.wraps(fun)
-    @gc_paused
     def jacobian_fun(*args, **kwargs):
         call, many, trees_of = make_call(fun, args, kwargs, argnums)
         blocks = build(adapter, call)  # blocks[i][j]: output leaf i by argument leaf j

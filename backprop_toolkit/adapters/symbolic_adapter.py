@@ -6,7 +6,6 @@ from .. import primitives as P
 from .. import symbolic as sym
 from ..dispatch import Traced, as_float_array
 from ..errors import BackpropError, fun_name
-from ..passes import gc_paused
 from .cache import CompileCache
 from .common import Tracing, check_output, check_scalar
 from .signature import signature
@@ -53,8 +52,6 @@ class SymbolicAdapter:
             found = self.cache.store(call.fun, kind, key, self._build(call, build, dtypes), call)
         program, call.out_tree = found
         return program, values
-
-    @gc_paused
     def _build(self, call, build, dtypes):
         """Trace ``call`` on vars; ``(build's program, the output's structure)``."""
         names = dict(zip(call.nums, call.names))

@@ -5,7 +5,7 @@ import numpy as np
 from .. import tape as tp
 from ..dispatch import Traced, float_dtype
 from ..errors import BackpropError, fun_name
-from ..passes import gc_paused, oldest, toposort
+from ..passes import oldest, toposort
 from .common import Tracing, check_output, check_scalar
 
 
@@ -19,8 +19,6 @@ class TapeAdapter:
 
     def nested(self, values):
         return self.tracing.depth > 0 or any(isinstance(v, tp.Tensor) for v in values)
-
-    @gc_paused
     def watch(self, call):
         """This call's own variables, and the recorded outputs (one run of ``call``).
 
