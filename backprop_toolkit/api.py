@@ -7,15 +7,15 @@ both give the same numbers, and both compose to any order.
 """
 
 import functools
-import inspect
-import weakref
 
 import numpy as np
 
 from . import ops, trees
-from .adapters import ADAPTERS, Call
+from .adapters import ADAPTERS
+from .adapters.call import leaves_like, make_call, per_argument
+from .adapters.call import arg_names, normalize_argnums  # noqa: F401 (checking and viz use them)
 from .dispatch import Traced, float_dtype, shape_of
-from .errors import BackpropError, DTypeError, ShapeError, fun_name
+from .errors import BackpropError, DTypeError, ShapeError
 
 ENGINES = ("tape", "symbolic")
 
@@ -32,111 +32,8 @@ get_engine = get_adapter  # the old name, until viz/steps.py imports get_adapter
 
 
 # --------------------------------------------------------------------------
-# Arguments in, results out.
+# Results out (arguments in: adapters/call.py).
 # --------------------------------------------------------------------------
-
-
-def normalize_argnums(argnums, nargs, fun, what="argnums"):
-    """``argnums`` as a tuple of valid positions, and whether it was a tuple.
-
-    ``what`` names the parameter in messages (``trace_table`` calls it ``wrt``).
-    """
-    many = isinstance(argnums, (tuple, list))
-    nums = tuple(argnums) if many else (argnums,)
-    for n in nums:
-        if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
-            raise BackpropError(f"{what} must be an int or a tuple of ints, got {argnums!r}")
-        if not -nargs <= n < nargs:
-            raise BackpropError(
-                f"{what}={argnums!r}, but {fun_name(fun)} was called with {nargs} positional "
-                f"argument{'s' if nargs != 1 else ''} (valid: 0..{nargs - 1})")
-    nums = tuple(int(n) % nargs for n in nums)
-    if len(set(nums)) != len(nums):
-        raise BackpropError(f"{what}={argnums!r} names the same argument twice")
-    return nums, many
-
-
-_NAMES = weakref.WeakKeyDictionary()  # fun -> {nargs: names}: inspect.signature is slow
-
-
-def arg_names(fun, nargs):
-    """Parameter names of ``fun`` (labels for drawings), ``x0, x1, ...`` otherwise."""
-    try:
-        return _NAMES[fun][nargs]
-    except (KeyError, TypeError):
-        pass
-    names = _arg_names(fun, nargs)
-    try:
-        _NAMES.setdefault(fun, {})[nargs] = names
-    except TypeError:  # not weak-referenceable
-        pass
-    return names
-
-
-def _arg_names(fun, nargs):
-    try:
-        params = list(inspect.signature(fun).parameters.values())
-    except (TypeError, ValueError):
-        params = []
-    names = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    return [names[i] if i < len(names) else f"x{i}" for i in range(nargs)]
-
-
-def make_call(fun, args, kwargs, argnums):
-    """The :class:`Call` of ``fun(*args)`` for the adapters, and how to shape its results.
-
-    Every argument is flattened into its leaves (:mod:`backprop_toolkit.trees`);
-    the adapters see one flat list, and differentiate the leaves of the
-    arguments in ``argnums``. Returns
-    ``(call, many, trees_of)``: ``many`` says ``argnums`` was a tuple, and
-    ``trees_of`` lists ``(tree, first leaf, leaf count)`` per differentiated
-    argument, in ``argnums`` order.
-    """
-    nums, many = normalize_argnums(argnums, len(args), fun)
-    names = arg_names(fun, len(args))
-    flat, spans, paths = [], [], []
-    for n, a in enumerate(args):  # every argument: float data in a tuple becomes an input too
-        leaves, tree = trees.flatten(a)
-        spans.append((len(flat), len(leaves), tree))
-        paths.append(trees.leaf_paths(tree, names[n]))
-        flat.extend(leaves)
-    trees_of = [(spans[n][2], spans[n][0], spans[n][1]) for n in nums]
-    positions = tuple(start + k for _, start, count in trees_of for k in range(count))
-    labels = [paths[n][k] for n in nums for k in range(spans[n][1])]
-
-    def rebuild(values):
-        return [trees.unflatten(tree, values[start:start + count]) for start, count, tree in spans]
-
-    structure = tuple(tree for _, _, tree in spans)
-    call = Call(fun, flat, kwargs, positions, labels, structure, rebuild, trees.flatten)
-    return call, many, trees_of
-
-
-def per_argument(flat_results, trees_of, many):
-    """Results per differentiated leaf, put back into each argument's structure."""
-    shaped, k = [], 0
-    for tree, _, count in trees_of:
-        shaped.append(trees.unflatten(tree, flat_results[k:k + count]))
-        k += count
-    return tuple(shaped) if many else shaped[0]
-
-
-def leaves_like(value, tree, what):
-    """The leaves of ``value``, which must have the structure ``tree`` (a cotangent, a tangent)."""
-    leaves, got = trees.flatten(value)
-    if got != tree:
-        raise BackpropError(f"{what}: its structure ({describe_tree(got)}) differs from the one "
-                            f"expected ({describe_tree(tree)})")
-    return leaves
-
-
-def describe_tree(tree):
-    """``dict with keys ('W', 'b')``, ``tuple of 2``, ``one array`` for messages."""
-    if tree.kind == "leaf":
-        return "one array"
-    if tree.kind == "dict":
-        return f"dict with keys {tree.meta}"
-    return f"{tree.kind} of {len(tree.children)}"
 
 
 def finish(x, like=None):

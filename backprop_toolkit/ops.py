@@ -3,17 +3,18 @@
 Simple primitives are used as they are (``bt.exp`` *is* the table's ``exp_p``).
 This module adds what takes keyword metadata (``axis``, ``shape``), normalised
 so that two equal calls make equal nodes, the composites built from
-primitives (``mean``), user-defined primitives (:func:`elementwise`,
-:func:`primitive`), and :class:`Operators`, the ``+ - * / ** @ [] .T < >``
-of every engine value.
+primitives (``mean``), and :class:`Operators`, the ``+ - * / ** @ [] .T < >``
+of every engine value. A user's own primitives (:func:`elementwise`,
+:func:`primitive`) are made in :mod:`backprop_toolkit.primitives.user`.
 """
 
 import numpy as np
 
 from . import primitives as P
-from .dispatch import Primitive, Traced, ndim_of, shape_of
+from .dispatch import Traced, ndim_of, shape_of
 from .errors import BackpropError, ShapeError, format_where, user_frame
-from .shapes import broadcast_shapes, normalize_axis, reshape_shape, same_shape
+from .primitives.user import elementwise, primitive  # noqa: F401 (bt.elementwise, bt.primitive)
+from .shapes import normalize_axis, reshape_shape
 
 # the entries whose op is the primitive itself: bt.mul is the table's mul_p
 add, sub, mul, div, neg, power = P.add_p, P.sub_p, P.mul_p, P.div_p, P.neg_p, P.power_p
@@ -258,61 +259,6 @@ def no_entry(function):
         "silently lost. Write it with bt ops (bt.sum, bt.where, bt.stack, ...), or add it "
         "with bt.primitive.\n"
         f"  at {format_where(user_frame())}")
-
-
-def elementwise(name, fun, derivative=None):
-    """A new elementwise primitive ``name(x) = fun(x)``.
-
-    Args:
-        name: the node's label in drawings and printouts (``"f"``, ``"f'"``).
-        fun: numpy forward, applied to arrays.
-        derivative: ``f'`` as an op-language callable (often another
-            :func:`elementwise`), so that its own derivative exists too.
-            ``None`` makes the op not differentiable (an error if asked).
-
-    Returns:
-        A :class:`Primitive`; VJP and JVP are both ``g * derivative(x)``.
-    """
-    if derivative is None:
-        rule = missing_rule(f"{name}: no derivative was given (pass derivative=... to "
-                            "bt.elementwise)")
-    else:
-
-        def rule(g, out, x):
-            return g * derivative(x)
-
-    shown = getattr(derivative, "name", "the given derivative")
-    doc = f"{name}(x), a user elementwise op; d/dx = {shown}(x)."
-    return Primitive(name, fun, same_shape, [rule], [rule], doc=doc)
-
-
-def primitive(name, forward, vjp, jvp=None, shape=None):
-    """A new primitive of any arity: the general form of :func:`elementwise`.
-
-    Args:
-        name: the label in drawings and printouts.
-        forward: numpy forward, ``forward(*arrays, **params)``.
-        vjp: a rule ``vjp(g, out, *inputs, **params)`` for one input, or a
-            sequence with one rule per input, in the op language.
-        jvp: the same for forward mode; if omitted, forward mode raises.
-        shape: shape rule ``shape(*input_shapes, **params)``; by default the
-            inputs' broadcast shape (right for elementwise ops).
-    """
-    vjps = list(vjp) if isinstance(vjp, (list, tuple)) else [vjp]
-    if jvp is None:
-        jvps = [missing_rule(f"{name}: no JVP rule was given, so forward mode cannot run "
-                             "through it (pass jvp=... to bt.primitive)")] * len(vjps)
-    else:
-        jvps = list(jvp) if isinstance(jvp, (list, tuple)) else [jvp]
-    return Primitive(name, forward, shape or broadcast_shapes, vjps, jvps)
-
-
-def missing_rule(message):
-    """A rule that stands where the user gave none: using it raises ``message``."""
-    def rule(*args, **params):
-        raise BackpropError(message)
-
-    return rule
 
 
 UFUNCS = {

@@ -17,7 +17,8 @@ symbolic adapter compiles the derivative graph once per input signature
 (:mod:`.signature`) and keeps it (:mod:`.cache`).
 """
 
-from .common import Call, Tracing, check_scalar
+from .call import Call
+from .common import Tracing, check_scalar
 from .symbolic_adapter import SymbolicAdapter
 from .tape_adapter import TapeAdapter
 

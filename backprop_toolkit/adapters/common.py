@@ -1,4 +1,4 @@
-"""What both adapters share: the call being differentiated, levels, and checks."""
+"""What both adapters share: how deep a thread is in transforms, and output checks."""
 
 import threading
 
@@ -6,44 +6,6 @@ import numpy as np
 
 from ..dispatch import shape_of
 from ..errors import DTypeError, ShapeError, fun_name
-
-
-class Call:
-    """``fun(*args, **kwargs)``, differentiated with respect to some of its leaves.
-
-    The transforms flatten structured arguments (:mod:`backprop_toolkit.trees`),
-    so an adapter sees flat lists only:
-
-    Attributes:
-        fun: the user's function (it keys the symbolic engine's cache).
-        args: the flat argument list: every argument's leaves in its place.
-        nums: positions in ``args`` that are differentiated.
-        names: a label per differentiated position (``x``, ``p['W']``).
-        kwargs: keyword arguments, passed through unchanged.
-        structure: how ``args`` map back to the user's arguments (hashable).
-        rebuild: ``rebuild(args) -> user's positional arguments``.
-        out_tree: the structure of the output, known once ``run`` has run.
-    """
-
-    def __init__(self, fun, args, kwargs, nums, names, structure, rebuild, flatten_out):
-        self.fun, self.args, self.kwargs, self.nums, self.names = fun, args, kwargs, nums, names
-        self.structure, self.rebuild, self.flatten_out = structure, rebuild, flatten_out
-        self.out_tree = None
-
-    def primals(self):
-        return [self.args[n] for n in self.nums]
-
-    def with_args(self, chosen):
-        """The flat argument list with ``chosen`` at ``nums``."""
-        full = list(self.args)
-        for n, value in zip(self.nums, chosen):
-            full[n] = value
-        return full
-
-    def run(self, args):
-        """Run the user's function on flat ``args``; returns its output's leaves (a list)."""
-        leaves, self.out_tree = self.flatten_out(self.fun(*self.rebuild(args), **self.kwargs))
-        return leaves
 
 
 class Tracing(threading.local):

@@ -12,7 +12,8 @@ One file per family: :mod:`.elementwise` (arithmetic, functions, comparisons,
 ``where``), :mod:`.reductions` (``sum``, ``max``, the softmax family) and
 :mod:`.linear` (broadcasting, reshaping, indexing, ``matmul``); the shape
 rules are in :mod:`backprop_toolkit.shapes`, the dict of entries in
-:mod:`.table`.
+:mod:`.table`. A user's own primitives (``bt.elementwise``, ``bt.primitive``)
+are made the same way in :mod:`.user`, outside the table.
 
 **Names.** An entry is the :class:`~backprop_toolkit.dispatch.Primitive`
 ``sum_p`` (JAX's convention), while ``bt.sum`` is the op users call: for
