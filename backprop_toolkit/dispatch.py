@@ -107,7 +107,12 @@ class Primitive:
                         "one computation runs on one engine (use the same engine= for every "
                         f"transform)\n  at {format_where(user_frame())}")
         if engine is None:
-            return self.evaluate(args, params)
+            # numbers: evaluate(args, params), inlined: the tape's first-order backward
+            # runs every op of every rule through here, so a frame per op counts
+            try:
+                return self.impl(*args, **params)
+            except FAILURES as err:
+                raise self.failure(args, params, err) from None
         return engine.apply(self, args, params)
 
     def evaluate(self, values, params, where=None):
@@ -125,8 +130,9 @@ class Primitive:
     def failure(self, values, params, err, where=None):
         """The :class:`ShapeError` for numpy's complaint ``err`` about ``values``.
 
-        :meth:`evaluate` raises it; a loop that calls ``impl`` itself to save a
-        frame per op (a compiled program) raises it too, so the wording is one.
+        :meth:`evaluate` raises it; the two paths that call ``impl`` themselves to
+        save a frame per op (calling a primitive on numbers, a compiled program's
+        loop) raise it too, so the wording is in one place.
         """
         return ShapeError(
             f"{self.name}: cannot apply to operands of shapes {describe_shapes(values)}"

@@ -91,10 +91,10 @@ class Program:
         Each step calls ``impl`` itself rather than ``prim.evaluate`` (one frame less
         per step); a failing step raises the same error, worded by its primitive.
         """
-        step = None
+        step, slot = None, slots.__getitem__  # map(slot, args): the values in those slots
         try:
             for step in steps:
-                slots[step.out] = step.impl(*[slots[a] for a in step.args], **step.params)
+                slots[step.out] = step.impl(*map(slot, step.args), **step.params)
                 for f in step.frees:
                     slots[f] = None
         except FAILURES as err:
