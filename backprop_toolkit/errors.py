@@ -56,7 +56,9 @@ def user_frame():
 
     Walks ``sys._getframe`` links (no ``inspect.stack``: that reads source
     files and is a hundred times slower), so it is cheap enough to run for
-    every recorded tensor and every symbolic node.
+    every recorded tensor and every symbolic node. The pair is interned: the
+    100,000 tensors a loop records on one line share one tuple, which the
+    cycle collector then has 100,000 fewer objects to walk.
     """
     frame = sys._getframe(1)
     while frame is not None:
@@ -65,12 +67,14 @@ def user_frame():
         if inside is None:
             inside = _INSIDE[code] = code.co_filename.startswith(_PACKAGE_DIR)
         if not inside:
-            return code.co_filename, frame.f_lineno
+            where = code.co_filename, frame.f_lineno
+            return _WHERE.setdefault(where, where)
         frame = frame.f_back
     return None
 
 
 _INSIDE = {}  # code object -> is it this package's code? (saves a string test per frame)
+_WHERE = {}   # (filename, line) -> the same pair, shared by everything made on that line
 
 
 def format_where(where):
