@@ -25,6 +25,9 @@ from .ops import Operators
 from .passes import forward_pass, reverse_pass, toposort
 
 
+NO_PARAMS = {}  # the params of leaves and of ops without any: shared, never changed
+
+
 def frozen(value):
     """``value`` as the tape keeps it: an array no one else can change.
 
@@ -79,7 +82,7 @@ class Tensor(Traced, Operators):
         self._value = frozen(value)
         self._tracked = bool(requires_grad)
         self.name = name
-        self.prim, self.inputs, self.params = None, (), {}
+        self.prim, self.inputs, self.params = None, (), NO_PARAMS
         self.where = where if where is not None else user_frame()
         self.grad = None
         self.backward_ran = False
@@ -102,7 +105,7 @@ class Tensor(Traced, Operators):
         if not tracked or not prim.differentiable:
             return constant(out, where)
         inputs = tuple(a if type(a) is Tensor else constant(frozen(a), where) for a in args)
-        return recorded(out, prim, inputs, params, where)
+        return recorded(out, prim, inputs, params or NO_PARAMS, where)
 
     # -- what a tensor looks like ------------------------------------------
     @property
@@ -225,7 +228,7 @@ def recorded(value, prim, inputs, params, where):
 def constant(value, where):
     """An untracked tensor holding ``value`` as it is (a result no one else holds)."""
     t = Tensor.__new__(Tensor)
-    t._value, t.prim, t.inputs, t.params, t.where = value, None, (), {}, where
+    t._value, t.prim, t.inputs, t.params, t.where = value, None, (), NO_PARAMS, where
     t._tracked, t.name, t.grad, t.backward_ran = False, None, None, False
     t.serial = new_serial()
     return t
