@@ -3,7 +3,7 @@
 * the tape engine (symbol-to-number): ``engine="tape"``, :mod:`backprop_toolkit.tape`;
 * the symbolic engine (symbol-to-symbol): ``engine="symbolic"``.
 
-See ``API.md`` for the contract; ``bt.grad(f)(x)`` is the place to start.
+See README.md for the API and docs/design.md for how it is built; ``bt.grad(f)(x)`` is the place to start.
 """
 
 from . import symbolic, tape

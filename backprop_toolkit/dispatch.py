@@ -72,15 +72,12 @@ class Primitive:
         self.jvp = tuple(jvp)
         self.boolean = boolean
         self.identity = identity
+        # whether any input has a derivative rule (comparisons, sign, stop_gradient have none:
+        # their outputs are constants); an attribute, read for every op recorded or swept
+        self.differentiable = not boolean and any(rule is not None for rule in self.vjp)
         self.__doc__ = doc or f"The primitive {name!r}."
         if len(self.vjp) != len(self.jvp):
             raise ValueError(f"{name}: {len(self.vjp)} VJP rules but {len(self.jvp)} JVP rules")
-
-    @property
-    def differentiable(self):
-        """Whether any input has a derivative rule (comparisons, ``sign``,
-        ``stop_gradient`` have none: their outputs are constants)."""
-        return not self.boolean and any(rule is not None for rule in self.vjp)
 
     @property
     def arity(self):

@@ -7,7 +7,8 @@ it from ``y`` back to the leaves in reverse topological order, calling each
 primitive's VJP rule from the table:
 
 * on plain arrays for a first derivative (fast: no wrapping per op);
-* on tensors with ``create_graph=True``, so the backward pass is itself
+* on tensors inside another transform (``tape.grad(..., create_graph=True)``,
+  which ``bt.grad`` of ``bt.grad`` uses), so the backward pass is itself
   recorded and can be differentiated again (grad of grad of grad).
 
 Forward mode walks the same record forward with the JVP rules.

@@ -52,7 +52,7 @@ def machine_info(ctx):
         "system": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
         "numpy": np.__version__,
-        "backprop_toolkit": f"{Path(backprop_toolkit.__file__).parent} ({package_source()})",
+        "backprop_toolkit": f"backprop_toolkit ({package_source()})",  # no path of this machine
         "peers": ", ".join(f"{k} {v}" for k, v in peers.versions().items()) or "none",
         "thread variables": ", ".join(f"{v}={os.environ.get(v)}" for v in THREAD_VARIABLES),
         "thread limit per measurement": f"{ctx.threads} (threadpoolctl and "

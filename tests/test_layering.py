@@ -177,3 +177,15 @@ def test_the_import_reader_resolves_relative_imports():
     # the cycle graph.py <-> printing.py that once was (an import inside Node.__repr__)
     before = dict(GRAPH, **{"symbolic.graph": GRAPH["symbolic.graph"] + [("symbolic.printing", 1)]})
     assert set(find_cycle(before)) == {"symbolic.graph", "symbolic.printing"}
+
+
+def test_the_drawing_of_the_layers_is_current():
+    """docs/layers.dot is made from this import graph (python docs/layers.py); stale, it fails."""
+    import importlib.util
+
+    path = PACKAGE.parent / "docs" / "layers.py"
+    spec = importlib.util.spec_from_file_location("docs_layers", path)
+    layers = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(layers)
+    assert (path.parent / "layers.dot").read_text() == layers.layers_dot().source(), \
+        "docs/layers.dot is stale: run python docs/layers.py"

@@ -1,4 +1,4 @@
-"""Nested transforms with closures over outer values (API.md section 10, "levels").
+"""Nested transforms with closures over outer values (docs/design.md, "Levels").
 
 An inner transform differentiates with respect to its own variable only; a value
 closed over from an enclosing transform is a constant to it, yet still depends

@@ -40,7 +40,7 @@ def test_entry_forward_shape_rule(name, k):
 
 
 def test_rules_never_use_numpy():
-    """Rules are written in the op language only (DESIGN.md, style rule 1)."""
+    """Rules are written in the op language only (docs/design.md, "The one idea")."""
     offenders = []
     for prim in TABLE.values():
         for kind, rules in (("vjp", prim.vjp), ("jvp", prim.jvp)):

@@ -1,4 +1,4 @@
-"""The symbolic engine used explicitly (API.md section 5)."""
+"""The symbolic engine used explicitly (README: "The symbolic engine, explicitly")."""
 
 from collections import Counter
 

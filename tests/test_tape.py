@@ -1,4 +1,4 @@
-"""The tape engine used explicitly (API.md section 4)."""
+"""The tape engine used explicitly (README: "A first example")."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""Transforms called from several threads at once (API.md section 10, "Threads").
+"""Transforms called from several threads at once (README, "Behaviour worth knowing").
 
 Eight threads start together (a Barrier) and each makes 40 transform calls on
 one engine: grad, value_and_grad, jacobian in both modes, hessian and a nested
@@ -204,10 +204,6 @@ class GcInterleaving:
         return getattr(gc, name)
 
 
-@pytest.mark.xfail(strict=True, reason="passes.gc_paused reads gc.isenabled() and then calls "
-                   "gc.disable() without a lock: a call that reads 'disabled' while another "
-                   "thread's call is running, and disables after that call re-enabled, leaves "
-                   "the cycle collector off for the rest of the process")
 @pytest.mark.parametrize("engine", bt.ENGINES)
 def test_cycle_collector_is_back_on_after_overlapping_calls(engine, monkeypatch):
     """Two overlapping transform calls in two threads; afterwards gc must be on again."""

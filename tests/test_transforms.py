@@ -1,4 +1,4 @@
-"""The common API (API.md section 3) on both engines, against closed forms."""
+"""The common transforms on both engines, against closed forms."""
 
 import numpy as np
 import pytest
