@@ -28,7 +28,6 @@ def get_adapter(engine):
         raise BackpropError(f"engine={engine!r}: choose one of {ENGINES}") from None
 
 
-get_engine = get_adapter  # the old name, until viz/steps.py imports get_adapter (issue 11)
 
 
 # --------------------------------------------------------------------------

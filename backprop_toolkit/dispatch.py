@@ -135,7 +135,6 @@ class Primitive:
             f"{self.name}: cannot apply to operands of shapes {describe_shapes(values)}"
             f"{_format_params(params)} ({err})\n  at {format_where(where or user_frame())}")
 
-    run = evaluate  # the old name, until symbolic/simplify.py calls evaluate (issue 11)
 
 
 FAILURES = (ValueError, TypeError, IndexError)

@@ -46,12 +46,3 @@ from .linear import (broadcast_to_p, fresh_p, getitem_p, matmul_p, reshape_p, sc
                      sum_to_p, transpose_p)
 from .reductions import log_softmax_p, logsumexp_p, max_p, softmax_p, sum_p
 from .table import TABLE, register
-
-# -- Old spellings, for symbolic/simplify.py, symbolic/printing.py and viz/styles.py only,
-# until they key on the _p names (issue 11). Nothing else may use them; delete with them.
-add, sub, mul, div, neg, power, matmul = add_p, sub_p, mul_p, div_p, neg_p, power_p, matmul_p
-exp, log, sin, cos, tanh, sigmoid = exp_p, log_p, sin_p, cos_p, tanh_p, sigmoid_p
-relu, sqrt, square, abs, maximum, where = relu_p, sqrt_p, square_p, abs_p, maximum_p, where_p
-sum, max, logsumexp, softmax, log_softmax = sum_p, max_p, logsumexp_p, softmax_p, log_softmax_p
-broadcast_to, sum_to, reshape, transpose, getitem = (broadcast_to_p, sum_to_p, reshape_p,
-                                                     transpose_p, getitem_p)

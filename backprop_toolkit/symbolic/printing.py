@@ -41,18 +41,18 @@ def to_text(outputs):
 # primitive -> (template, precedence, operand positions the template already groups);
 # keyed by the primitive itself: a user primitive named "add" prints as add(a, b)
 LATEX = {
-    P.add: ("{0} + {1}", 1, ()), P.sub: ("{0} - {1}", 1, ()), P.mul: ("{0} \\cdot {1}", 2, ()),
-    P.div: ("\\frac{{{0}}}{{{1}}}", 5, (0, 1)), P.neg: ("-{0}", 3, ()),
-    P.power: ("{0}^{{{1}}}", 4, (1,)), P.matmul: ("{0} {1}", 2, ()),
-    P.exp: ("e^{{{0}}}", 5, (0,)), P.log: ("\\log {0}", 3, ()), P.sin: ("\\sin {0}", 3, ()),
-    P.cos: ("\\cos {0}", 3, ()), P.tanh: ("\\tanh {0}", 3, ()),
-    P.sigmoid: ("\\sigma\\left({0}\\right)", 5, (0,)),
-    P.relu: ("\\mathrm{{relu}}\\left({0}\\right)", 5, (0,)),
-    P.sqrt: ("\\sqrt{{{0}}}", 5, (0,)), P.square: ("{0}^{{2}}", 4, ()),
-    P.abs: ("\\left|{0}\\right|", 5, (0,)), P.sum: ("\\sum {0}", 3, ()),
-    P.transpose: ("{0}^{{T}}", 4, ()),
+    P.add_p: ("{0} + {1}", 1, ()), P.sub_p: ("{0} - {1}", 1, ()), P.mul_p: ("{0} \\cdot {1}", 2, ()),
+    P.div_p: ("\\frac{{{0}}}{{{1}}}", 5, (0, 1)), P.neg_p: ("-{0}", 3, ()),
+    P.power_p: ("{0}^{{{1}}}", 4, (1,)), P.matmul_p: ("{0} {1}", 2, ()),
+    P.exp_p: ("e^{{{0}}}", 5, (0,)), P.log_p: ("\\log {0}", 3, ()), P.sin_p: ("\\sin {0}", 3, ()),
+    P.cos_p: ("\\cos {0}", 3, ()), P.tanh_p: ("\\tanh {0}", 3, ()),
+    P.sigmoid_p: ("\\sigma\\left({0}\\right)", 5, (0,)),
+    P.relu_p: ("\\mathrm{{relu}}\\left({0}\\right)", 5, (0,)),
+    P.sqrt_p: ("\\sqrt{{{0}}}", 5, (0,)), P.square_p: ("{0}^{{2}}", 4, ()),
+    P.abs_p: ("\\left|{0}\\right|", 5, (0,)), P.sum_p: ("\\sum {0}", 3, ()),
+    P.transpose_p: ("{0}^{{T}}", 4, ()),
 }
-TIGHT = (P.power, P.square, P.transpose, P.neg)  # an operand of equal precedence needs ( )
+TIGHT = (P.power_p, P.square_p, P.transpose_p, P.neg_p)  # an operand of equal precedence needs ( )
 ATOM = 6  # names and numbers never need parentheses
 
 
@@ -114,7 +114,7 @@ def _index_text(index):
 
 def _latex_of(n, operands):
     """One node's LaTeX from its operands', with parentheses where precedence needs them."""
-    if n.prim is P.getitem:
+    if n.prim is P.getitem_p:
         text, p = operands[0]
         base = text if p >= ATOM else f"\\left({text}\\right)"
         return f"{base}[{_index_text(n.params['index'])}]", ATOM
@@ -125,7 +125,7 @@ def _latex_of(n, operands):
     template, prec, grouped = LATEX[n.prim]
     parts = []
     for i, (text, p) in enumerate(operands):
-        right_of_minus = n.prim is P.sub and i == 1 and p <= prec
+        right_of_minus = n.prim is P.sub_p and i == 1 and p <= prec
         loose = p < prec or (p == prec and n.prim in TIGHT)
         needs = i not in grouped and (loose or right_of_minus)
         parts.append(f"\\left({text}\\right)" if needs else text)

@@ -7,7 +7,7 @@ table is tried on it until nothing fires, and equal nodes (same op, same
 inputs, same parameters) are merged. It returns new nodes and never changes
 its input; ``report=True`` also returns which rewrite fired where.
 
-Rewrites key on the primitive itself (``P.mul``), never on its name: a user
+Rewrites key on the primitive itself (``P.mul_p``), never on its name: a user
 primitive called ``"mul"`` is not multiplication and gets no rewrite.
 
 What the rewrites keep:
@@ -34,7 +34,6 @@ import numpy as np
 from .. import primitives as P
 from ..ops import mul, neg, sub
 from ..passes import gc_paused
-from ..primitives import broadcast_to
 from .graph import BOOL, Derivation, Node, nodes, short
 
 Rewrite = namedtuple("Rewrite", "rule before after")
@@ -72,7 +71,7 @@ def filled(node, value):
 # what it builds stays on the node's side of the graph.
 def fold_constants(n):              # op(constants) = its value
     if n.prim is not None and all(i.is_const for i in n.inputs):
-        value = n.prim.run([i.value for i in n.inputs], n.params, n.where)
+        value = n.prim.evaluate([i.value for i in n.inputs], n.params, n.where)
         weak = folds_weak(n, value)
         return constant_for(n, float(value) if weak else np.asarray(value, n.dtype))
 
@@ -86,7 +85,7 @@ def folds_weak(n, value):
 
 
 def times_one(n):                     # x * 1 = 1 * x = x
-    if n.prim is P.mul:
+    if n.prim is P.mul_p:
         a, b = n.inputs
         for x, one in ((a, b), (b, a)):
             if is_const(one, 1) and fits(x, n):
@@ -94,75 +93,75 @@ def times_one(n):                     # x * 1 = 1 * x = x
 
 
 def times_zero(n):                    # x * 0 = 0,  0 / x = 0,  0 @ x = 0  (x finite, nonzero)
-    if (n.prim is P.mul or n.prim is P.matmul) and any(is_const(i, 0) for i in n.inputs):
+    if (n.prim is P.mul_p or n.prim is P.matmul_p) and any(is_const(i, 0) for i in n.inputs):
         return filled(n, 0)
-    if n.prim is P.div and is_const(n.inputs[0], 0):
+    if n.prim is P.div_p and is_const(n.inputs[0], 0):
         return filled(n, 0)
 
 
 def plus_zero(n):                     # x + 0 = 0 + x = x,  x - 0 = x
-    if n.prim is P.add:
+    if n.prim is P.add_p:
         a, b = n.inputs
         for x, zero in ((a, b), (b, a)):
             if is_const(zero, 0) and fits(x, n):
                 return x
-    if n.prim is P.sub and is_const(n.inputs[1], 0) and fits(n.inputs[0], n):
+    if n.prim is P.sub_p and is_const(n.inputs[1], 0) and fits(n.inputs[0], n):
         return n.inputs[0]
 
 
 def constants_together(n):            # c * (d * x) = (c d) * x, for constants c and d
-    if n.prim is P.mul:
+    if n.prim is P.mul_p:
         a, b = n.inputs
         for c, inner in ((a, b), (b, a)):
-            if is_const(c) and inner.prim is P.mul:
+            if is_const(c) and inner.prim is P.mul_p:
                 for d, x in (inner.inputs, inner.inputs[::-1]):
                     if is_const(d) and fits(x, n):
                         return mul(fold_constants(mul(c, d)), x)
 
 
 def plus_negated(n):                 # a + (-b) = a - b,  (-a) + b = b - a
-    if n.prim is P.add:
+    if n.prim is P.add_p:
         a, b = n.inputs
         for x, negated in ((a, b), (b, a)):
-            if negated.prim is P.neg and fits(x, n) and fits(negated, n):
+            if negated.prim is P.neg_p and fits(x, n) and fits(negated, n):
                 return sub(x, negated.inputs[0])
 
 
 def zero_minus(n):                    # 0 - x = -x
-    if n.prim is P.sub and is_const(n.inputs[0], 0) and fits(n.inputs[1], n):
+    if n.prim is P.sub_p and is_const(n.inputs[0], 0) and fits(n.inputs[1], n):
         return neg(n.inputs[1])
 
 
 def minus_self(n):                    # x - x = 0  (x finite)
-    if n.prim is P.sub and n.inputs[0] is n.inputs[1]:
+    if n.prim is P.sub_p and n.inputs[0] is n.inputs[1]:
         return filled(n, 0)
 
 
 def over_one(n):                      # x / 1 = x,  x ** 1 = x
-    if (n.prim is P.div or n.prim is P.power) and is_const(n.inputs[1], 1) \
+    if (n.prim is P.div_p or n.prim is P.power_p) and is_const(n.inputs[1], 1) \
             and fits(n.inputs[0], n):
         return n.inputs[0]
 
 
 def to_the_zero(n):                   # x ** 0 = 1
-    if n.prim is P.power and is_const(n.inputs[1], 0):
+    if n.prim is P.power_p and is_const(n.inputs[1], 0):
         return filled(n, 1)
 
 
 def double_negation(n):               # -(-x) = x
-    if n.prim is P.neg and n.inputs[0].prim is P.neg:
+    if n.prim is P.neg_p and n.inputs[0].prim is P.neg_p:
         return n.inputs[0].inputs[0]
 
 
 def broadcast_of_reshape(n):          # broadcast_to(reshape(x, (1, 1)), s) = broadcast_to(x, s)
-    if n.prim is P.broadcast_to and n.inputs[0].prim is P.reshape:
+    if n.prim is P.broadcast_to_p and n.inputs[0].prim is P.reshape_p:
         x = n.inputs[0].inputs[0]
         if int(np.prod(x.shape, dtype=np.int64)) == 1:
-            return broadcast_to(x, shape=n.shape)
+            return P.broadcast_to_p(x, shape=n.shape)
 
 
 def known_branch(n):                  # where(True, a, b) = a,  where(False, a, b) = b
-    if n.prim is P.where and n.inputs[0].is_const:
+    if n.prim is P.where_p and n.inputs[0].is_const:
         cond = np.asarray(n.inputs[0].value)
         _, a, b = n.inputs
         if cond.all() and fits(a, n):
@@ -172,11 +171,11 @@ def known_branch(n):                  # where(True, a, b) = a,  where(False, a, 
 
 
 REWRITES = {
-    P.mul: [times_one, times_zero, constants_together], P.matmul: [times_zero],
-    P.div: [times_zero, over_one],
-    P.add: [plus_zero, plus_negated], P.sub: [plus_zero, zero_minus, minus_self],
-    P.power: [over_one, to_the_zero], P.neg: [double_negation],
-    P.broadcast_to: [broadcast_of_reshape], P.where: [known_branch],
+    P.mul_p: [times_one, times_zero, constants_together], P.matmul_p: [times_zero],
+    P.div_p: [times_zero, over_one],
+    P.add_p: [plus_zero, plus_negated], P.sub_p: [plus_zero, zero_minus, minus_self],
+    P.power_p: [over_one, to_the_zero], P.neg_p: [double_negation],
+    P.broadcast_to_p: [broadcast_of_reshape], P.where_p: [known_branch],
 }
 """The rewrite table: primitive -> rules tried in order (after constant folding).
 Keyed by the primitive object: a name never selects a rewrite."""

@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import symbolic as sym
 from .. import tape
-from ..api import arg_names, get_engine
+from ..api import arg_names, get_adapter
 from ..passes import toposort
 from .circuit import write_circuit
 from .dot import Dot
@@ -60,7 +60,7 @@ def backprop_steps(fun, *args, engine="tape", name=None):
     ``name`` labels the output (by default the function's name, ``f`` for a lambda).
     Returns a list of :class:`~backprop_toolkit.viz.dot.Dot`.
     """
-    get_engine(engine)
+    get_adapter(engine)
     name = name or output_name(fun)
     return tape_steps(fun, args, name) if engine == "tape" else symbolic_steps(fun, args, name)
 

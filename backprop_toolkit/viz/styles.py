@@ -42,16 +42,16 @@ CONSTANT_TERMINAL = {"shape": "plaintext", "fontsize": "11", "fontcolor": "#5555
 # ops whose argument order does not matter: their edges carry no position labels.
 # Both tables key on the primitive itself: a user primitive named "mul" is drawn with
 # its name, and its edges are numbered.
-COMMUTATIVE = frozenset({P.add, P.mul, P.maximum})
+COMMUTATIVE = frozenset({P.add_p, P.mul_p, P.maximum_p})
 
 # how an op shows as a gate on a circuit (and under a node's name in symbolic drawings)
-GATE_SYMBOL = {P.add: "+", P.sub: "−", P.mul: "×", P.div: "÷", P.neg: "−x", P.power: "xⁿ",
-               P.square: "x²", P.maximum: "max", P.matmul: "@", P.sigmoid: "σ", P.exp: "exp",
-               P.log: "log", P.sin: "sin", P.cos: "cos", P.tanh: "tanh", P.sqrt: "√",
-               P.sum: "Σ", P.relu: "relu", P.abs: "|x|", P.transpose: "ᵀ", P.reshape: "⤶",
-               P.getitem: "[ ]", P.broadcast_to: "⇉", P.sum_to: "Σ→", P.max: "max",
-               P.where: "?:", P.softmax: "softmax", P.log_softmax: "logsm",
-               P.logsumexp: "lse"}
+GATE_SYMBOL = {P.add_p: "+", P.sub_p: "−", P.mul_p: "×", P.div_p: "÷", P.neg_p: "−x", P.power_p: "xⁿ",
+               P.square_p: "x²", P.maximum_p: "max", P.matmul_p: "@", P.sigmoid_p: "σ", P.exp_p: "exp",
+               P.log_p: "log", P.sin_p: "sin", P.cos_p: "cos", P.tanh_p: "tanh", P.sqrt_p: "√",
+               P.sum_p: "Σ", P.relu_p: "relu", P.abs_p: "|x|", P.transpose_p: "ᵀ", P.reshape_p: "⤶",
+               P.getitem_p: "[ ]", P.broadcast_to_p: "⇉", P.sum_to_p: "Σ→", P.max_p: "max",
+               P.where_p: "?:", P.softmax_p: "softmax", P.log_softmax_p: "logsm",
+               P.logsumexp_p: "lse"}
 
 
 def gate_symbol(prim):
