@@ -4,8 +4,8 @@ import threading
 
 import numpy as np
 
-from ..dispatch import shape_of
-from ..errors import DTypeError, ShapeError, fun_name
+from ..dispatch import Traced, shape_of
+from ..errors import BackpropError, DTypeError, ShapeError, fun_name
 
 
 class Tracing(threading.local):
@@ -42,16 +42,22 @@ def check_scalar(values, call):
         raise DTypeError(f"grad: {fun_name(fun)} returned dtype {value.dtype}, not a number")
 
 
-def check_output(y, fun):
-    """A non-engine output leaf must be numbers: never an array of Python objects.
+def output_leaf(y, fun, kind, constant):
+    """One output leaf as a value of the engine class ``kind``: as it is, or ``constant(y)``.
 
-    numpy turns engine values it cannot handle into object arrays; taken as a
-    constant, such an output would have a derivative of zero, silently.
+    A value of the other engine is an error; so is a non-engine leaf that is not
+    numbers: numpy turns engine values it cannot handle into object arrays, and
+    taken as a constant such an output would have a derivative of zero, silently.
     """
+    if isinstance(y, kind):
+        return y
+    if isinstance(y, Traced):
+        raise BackpropError(f"{fun_name(fun)} returned a {y.engine} value inside a "
+                            f"{kind.engine} transform")
     array = np.asarray(y)
     if array.dtype.kind not in "biuf":
         raise DTypeError(
             f"{fun_name(fun)} returned a value of dtype {array.dtype} ({type(y).__name__}); "
             "a transform's outputs are real numbers, tensors or nodes. An object array "
             "usually means a numpy function mixed numbers with tensors or nodes: use bt ops")
-    return y
+    return constant(y)

@@ -4,10 +4,9 @@ import numpy as np
 
 from .. import primitives as P
 from .. import symbolic as sym
-from ..dispatch import Traced, as_float_array
-from ..errors import BackpropError, fun_name
+from ..dispatch import as_float_array
 from .cache import CompileCache
-from .common import Tracing, check_output, check_scalar
+from .common import Tracing, check_scalar, output_leaf
 from .signature import signature
 
 
@@ -36,7 +35,7 @@ class SymbolicAdapter:
               for p, name in zip(call.primals(), call.names)]
         with self.tracing:
             ys = call.run(call.with_args(xs))
-        return xs, [as_node(y, call.fun) for y in ys]
+        return xs, [output_leaf(y, call.fun, sym.Node, sym.constant) for y in ys]
 
     # -- at the top level: trace once per signature, compile, run -------------
     def traced(self, call, kind, build):
@@ -63,7 +62,7 @@ class SymbolicAdapter:
             variables.append(sym.var(names.get(n, f"arg{n}"), np.shape(a), dtype))
             args.append(variables[-1])
         with self.tracing:
-            ys = [as_node(y, call.fun) for y in call.run(args)]
+            ys = [output_leaf(y, call.fun, sym.Node, sym.constant) for y in call.run(args)]
         return build(variables, [args[n] for n in call.nums], ys), call.out_tree
 
     def vjp(self, call):
@@ -117,16 +116,6 @@ class SymbolicAdapter:
 
     def is_result(self, x):
         return isinstance(x, sym.Node)
-
-
-def as_node(y, fun):
-    """One output leaf as a node: built, or a constant (checked: a number)."""
-    if isinstance(y, sym.Node):
-        return y
-    if isinstance(y, Traced):
-        raise BackpropError(f"{fun_name(fun)} returned a {y.engine} value inside a symbolic "
-                            "transform")
-    return sym.constant(check_output(y, fun))
 
 
 def as_input(a, dtype):

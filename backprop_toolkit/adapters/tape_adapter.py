@@ -3,10 +3,9 @@
 import numpy as np
 
 from .. import tape as tp
-from ..dispatch import Traced, float_dtype
-from ..errors import BackpropError, fun_name
+from ..dispatch import float_dtype
 from ..passes import oldest, toposort
-from .common import Tracing, check_output, check_scalar
+from .common import Tracing, check_scalar, output_leaf
 
 
 class TapeAdapter:
@@ -28,7 +27,7 @@ class TapeAdapter:
         xs = [tp.variable(p, name) for p, name in zip(call.primals(), call.names)]
         with self.tracing:
             ys = call.run(call.with_args(xs))
-        return xs, [as_tensor(y, call.fun) for y in ys]
+        return xs, [output_leaf(y, call.fun, tp.Tensor, tp.Tensor) for y in ys]
 
     def vjp(self, call):
         nested = self.nested(call.primals())
@@ -57,13 +56,3 @@ class TapeAdapter:
     def is_result(self, x):
         """An engine value the caller must get back as it is (inside a transform)."""
         return isinstance(x, tp.Tensor) and (x.requires_grad or self.tracing.depth > 0)
-
-
-def as_tensor(y, fun):
-    """One output leaf as a tensor: recorded, or a constant (checked: a number)."""
-    if isinstance(y, tp.Tensor):
-        return y
-    if isinstance(y, Traced):
-        raise BackpropError(f"{fun_name(fun)} returned a {y.engine} value inside a tape "
-                            "transform")
-    return tp.Tensor(check_output(y, fun))
