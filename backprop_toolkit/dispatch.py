@@ -193,3 +193,32 @@ def as_float_array(value, what="value"):
         return array.astype(np.float64)
     raise DTypeError(f"{what}: cannot differentiate with respect to dtype {array.dtype} "
                      "(use real floating-point numbers)")
+
+
+def frozen(value):
+    """``value`` as the tape keeps it: an array no one else can change.
+
+    Python numbers stay as they are (immutable, and "weak" for dtypes). An
+    array is copied unless it is already read-only and owns its data, and the
+    copy is made read-only: a caller changing their array in place after the
+    forward pass cannot change what ``backward()`` computes.
+    """
+    if isinstance(value, (int, float)):
+        return value
+    array = np.asarray(value)
+    if array.flags.writeable or array.base is not None:
+        array = array.copy()
+    array.flags.writeable = False
+    return array
+
+
+def owned(out, values):
+    """A fresh result ``out`` made read-only; copied first if it is (a view of) an
+    operand's writeable array, which belongs to the caller."""
+    base = out if out.base is None else out.base
+    for v in values:
+        if type(v) is np.ndarray and (base is v or base is v.base):
+            out = out.copy()
+            break
+    out.flags.writeable = False
+    return out

@@ -20,42 +20,13 @@ import operator
 import numpy as np
 
 from . import primitives as P
-from .dispatch import Traced, as_float_array, dtype_of, new_serial
+from .dispatch import Traced, as_float_array, dtype_of, frozen, new_serial, owned
 from .errors import BackpropError, ShapeError, conversion_error, format_where, user_frame
 from .ops import Operators
 from .passes import forward_pass, reverse_pass, toposort
 
 
 NO_PARAMS = {}  # the params of leaves and of ops without any: shared, never changed
-
-
-def frozen(value):
-    """``value`` as the tape keeps it: an array no one else can change.
-
-    Python numbers stay as they are (immutable, and "weak" for dtypes). An
-    array is copied unless it is already read-only and owns its data, and the
-    copy is made read-only: a caller changing their array in place after the
-    forward pass cannot change what ``backward()`` computes.
-    """
-    if isinstance(value, (int, float)):
-        return value
-    array = np.asarray(value)
-    if array.flags.writeable or array.base is not None:
-        array = array.copy()
-    array.flags.writeable = False
-    return array
-
-
-def owned(out, values):
-    """A fresh result ``out`` made read-only; copied first if it is (a view of) an
-    operand's writeable array, which belongs to the caller."""
-    base = out if out.base is None else out.base
-    for v in values:
-        if type(v) is np.ndarray and (base is v or base is v.base):
-            out = out.copy()
-            break
-    out.flags.writeable = False
-    return out
 
 
 class Tensor(Traced, Operators):
@@ -217,22 +188,18 @@ class Tensor(Traced, Operators):
         self.grad = None
 
 
-def recorded(value, prim, inputs, params, where):
+def recorded(value, prim, inputs, params, where, tracked=True):
     """A tensor computed by ``prim`` from ``inputs``: the record, made without ``__init__``."""
     t = Tensor.__new__(Tensor)
     t._value, t.prim, t.inputs, t.params, t.where = value, prim, inputs, params, where
-    t._tracked, t.name, t.grad, t.backward_ran = True, None, None, False
+    t._tracked, t.name, t.grad, t.backward_ran = tracked, None, None, False
     t.serial = new_serial()
     return t
 
 
 def constant(value, where):
     """An untracked tensor holding ``value`` as it is (a result no one else holds)."""
-    t = Tensor.__new__(Tensor)
-    t._value, t.prim, t.inputs, t.params, t.where = value, None, (), NO_PARAMS, where
-    t._tracked, t.name, t.grad, t.backward_ran = False, None, None, False
-    t.serial = new_serial()
-    return t
+    return recorded(value, None, (), NO_PARAMS, where, tracked=False)
 
 
 def variable(value, name):
