@@ -7,7 +7,8 @@ See README.md for the API and docs/design.md for how it is built; ``bt.grad(f)(x
 """
 
 from . import symbolic, tape
-from .checking import check_grad, check_primitive, numerical_grad, numerical_jacobian
+from .checking import (check_function, check_grad, check_primitive, numerical_grad,
+                       numerical_jacobian)
 from .viz import (GraphvizMissingError, TraceTable, backprop_steps, draw, draw_dot,
                   draw_side_by_side, save_figure, trace_table)
 from .api import ENGINES, grad, hessian, jacobian, jvp, value_and_grad, vjp

@@ -104,21 +104,25 @@ def check_grad(fun, *args, argnums=0, engine="tape", rtol=1e-5, atol=1e-7, eps=1
 
 
 class _Case:
-    """One primitive at one point: the differentiable inputs as a function, and tolerances."""
+    """One function at one point: its differentiable inputs, tolerances and a seed.
 
-    def __init__(self, prim, args, params, engine, rtol, atol, seed):
-        self.diff = [i for i, rule in enumerate(prim.vjp) if rule is not None]
+    ``diff`` lists the positions of the inputs to perturb; the others are
+    held at their given values.
+    """
+
+    def __init__(self, fun, args, diff, label, rtol, atol, seed, engine):
+        self.diff = diff
         self.primals = [_as_float(args[i]) for i in self.diff]
         self.engine, self.rtol, self.atol = engine, rtol, atol
-        self.label = f"{prim.name} ({engine})"
+        self.label = f"{label} ({engine})"
         self.rng = np.random.default_rng(seed)
-        self.prim, self.args, self.params = prim, args, params
+        self._fun, self.args = fun, args
 
     def fun(self, *xs):
         full = list(self.args)
         for i, x in zip(self.diff, xs):
             full[i] = x
-        return self.prim(*full, **self.params)
+        return self._fun(*full)
 
     def random_like(self):
         return [self.rng.standard_normal(p.shape) for p in self.primals]
@@ -141,14 +145,32 @@ def check_primitive(prim, args, params=None, engine="tape", rtol=1e-5, atol=1e-6
     Only inputs with a rule (not ``None``) are perturbed. Raises an
     ``AssertionError`` that names the check, the input and the entry.
     """
-    case = _Case(prim, args, params or {}, engine, rtol, atol, seed)
-    if prim.boolean or not case.diff:
+    params = params or {}
+    diff = [i for i, rule in enumerate(prim.vjp) if rule is not None]
+    if prim.boolean or not diff:
         return
-    u = case.rng.standard_normal(np.shape(prim(*args, **case.params)))
+    _run_checks(_Case(lambda *xs: prim(*xs, **params), args, diff, prim.name, rtol, atol, seed,
+                      engine))
+
+
+def check_function(fun, *args, engine="tape", second_order=True, rtol=1e-5, atol=1e-6, seed=0):
+    """:func:`check_primitive`'s four checks for any function of float arrays.
+
+    Every float argument is perturbed (an op built from others, a numpy
+    function called on engine values: ``lambda a, b: np.concatenate([a, b])``);
+    ``second_order=False`` skips checks 3 and 4.
+    """
+    diff = [i for i, a in enumerate(args) if np.issubdtype(np.asarray(a).dtype, np.floating)]
+    _run_checks(_Case(fun, args, diff, fun_name(fun), rtol, atol, seed, engine), second_order)
+
+
+def _run_checks(case, second_order=True):
+    u = case.rng.standard_normal(np.shape(case.fun(*case.primals)))
     _check_reverse(case, u)
     vs = case.random_like()
     _check_forward(case, vs)
-    _check_second_order(case, u, vs)
+    if second_order:
+        _check_second_order(case, u, vs)
 
 
 def _check_reverse(case, u):
