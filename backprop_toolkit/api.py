@@ -12,6 +12,7 @@ import numpy as np
 
 from . import ops, trees
 from .adapters import ADAPTERS
+from .adapters.common import Owned
 from .adapters.call import leaves_like, make_call, per_argument
 from .adapters.call import arg_names, normalize_argnums  # noqa: F401 (checking and viz use them)
 from .dispatch import Traced, float_dtype, shape_of
@@ -38,13 +39,19 @@ def get_adapter(engine):
 def finish(x, like=None):
     """An engine result as the caller gets it: their own numpy array, or a numpy scalar.
 
-    Always a copy: a result never shares memory with an input, a cached
-    constant of a compiled program or another result, so changing it in
-    place changes nothing else. A derivative takes the floating dtype of
+    Always the caller's own: a copy, unless the call's own pass made it and
+    no one else holds it (:class:`~backprop_toolkit.adapters.common.Owned`).
+    A result never shares memory with an input, a cached constant of a
+    compiled program or another result, so changing it in place changes
+    nothing else. A derivative takes the floating dtype of
     ``like`` (its primal): the gradient of a float32 argument is float32 on
     both engines. Inside another transform (a tensor with history, a node)
     it stays as it is.
     """
+    if isinstance(x, Owned):  # made by the call's own pass: no one else holds it
+        x = x.array
+        if like is None or x.dtype == float_dtype(like):
+            return x[()] if x.ndim == 0 else x
     for adapter in ADAPTERS.values():
         if adapter.is_result(x):
             return x

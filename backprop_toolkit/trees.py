@@ -15,6 +15,8 @@ same keys flatten alike. Both walks use an explicit stack, not recursion.
 
 from collections import namedtuple
 
+import numpy as np
+
 from .errors import BackpropError
 
 Tree = namedtuple("Tree", "kind meta children")
@@ -24,6 +26,9 @@ Tree.__doc__ = ("The structure of a value without its leaves: ``kind`` is 'leaf'
 
 LEAF = Tree("leaf", None, ())
 NONE = Tree("none", None, ())
+
+PLAIN = frozenset({np.ndarray, float, int, np.float64, np.float32})
+"""Types that are certainly one leaf: the common case, answered without a walk."""
 
 
 def _kind(value):
@@ -47,6 +52,8 @@ def _kind(value):
 
 def flatten(value):
     """``(leaves, tree)``: the leaves of ``value`` in order, and its structure."""
+    if type(value) in PLAIN:
+        return [value], LEAF
     leaves = []
     root = [None]
     stack = [(value, root, 0)]  # (value, the slot list its tree goes into, index there)
@@ -71,6 +78,9 @@ def flatten(value):
 
 def unflatten(tree, leaves):
     """The value of structure ``tree`` with ``leaves`` in its leaf positions."""
+    if tree is LEAF:
+        (leaf,) = leaves
+        return leaf
     leaves = iter(leaves)
     root = [None]
     stack = [(tree, root, 0)]

@@ -266,6 +266,36 @@ def test_changing_the_callers_array_after_the_forward_pass_changes_nothing():
     np.testing.assert_array_equal(x.grad, 2 * np.array([1.0, 2.0]) * [3.0, 4.0])
 
 
+@pytest.mark.parametrize("engine", ENGINES)
+def test_arguments_lent_to_grad_cannot_change_during_it_and_come_back_writeable(engine):
+    """grad borrows the arrays it differentiates instead of copying them: a write to one
+    while the call runs fails (it would change what the backward pass reads), and the
+    arrays are writeable again afterwards, also when the function raises."""
+    w = np.array([1.0, 2.0])
+
+    def sneaky(x):
+        y = bt.sum(x * x)
+        w[0] = 100.0   # the caller's own array, changed between forward and backward
+        return y
+
+    with pytest.raises(ValueError, match="read-only"):
+        bt.grad(sneaky, engine=engine)(w)
+    assert w.flags.writeable and w[0] == 1.0
+    g = bt.grad(lambda x: bt.sum(x * x), engine=engine)(w)
+    assert w.flags.writeable and not np.shares_memory(g, w)
+    g[:] = 0.0
+    np.testing.assert_array_equal(w, [1.0, 2.0])
+
+
+def test_a_view_lent_to_grad_comes_back_as_it_was():
+    base = np.arange(6.0)
+    view = base[1:4]
+    readonly = np.ones(3)
+    readonly.flags.writeable = False
+    bt.grad(lambda a, b: bt.sum(a * b), argnums=(0, 1))(view, readonly)
+    assert view.flags.writeable and base.flags.writeable and not readonly.flags.writeable
+
+
 def test_a_tensors_value_cannot_be_changed_in_place_or_replaced():
     x = tape.Tensor(np.array([1.0, 2.0]), requires_grad=True)
     y = bt.exp(x)

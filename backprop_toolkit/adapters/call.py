@@ -112,6 +112,10 @@ def make_call(fun, args, kwargs, argnums):
     """
     nums, many = normalize_argnums(argnums, len(args), fun)
     names = arg_names(fun, len(args))
+    if all(type(a) in trees.PLAIN for a in args):  # the common case: one leaf per argument
+        call = Call(fun, list(args), kwargs, nums, [names[n] for n in nums],
+                    (trees.LEAF,) * len(args), list, trees.flatten)
+        return call, many, [(trees.LEAF, n, 1) for n in nums]
     flat, spans, paths = [], [], []
     for n, a in enumerate(args):  # every argument: float data in a tuple becomes an input too
         leaves, tree = trees.flatten(a)

@@ -1,5 +1,6 @@
 """What both adapters share: how deep a thread is in transforms, and output checks."""
 
+import contextlib
 import threading
 
 import numpy as np
@@ -61,3 +62,58 @@ def output_leaf(y, fun, kind, constant):
             "a transform's outputs are real numbers, tensors or nodes. An object array "
             "usually means a numpy function mixed numbers with tensors or nodes: use bt ops")
     return constant(y)
+
+
+@contextlib.contextmanager
+def lent(arrays):
+    """The caller's ``arrays``, read-only while one call records and sweeps them.
+
+    A transform that runs its forward and backward pass inside one call
+    (``grad``, ``value_and_grad``) borrows the arrays it differentiates
+    instead of copying them: nothing can change them while they are lent
+    (an in-place write raises numpy's read-only error), so the values the
+    backward pass reads are the ones the forward pass used. Each array is
+    handed back writeable when the call ends, however it ends.
+    """
+    locked = {}
+    for a in arrays:
+        if type(a) is np.ndarray and a.flags.writeable:
+            locked[id(a)] = a
+    for a in locked.values():
+        a.flags.writeable = False
+    try:
+        yield
+    finally:
+        for a in locked.values():
+            a.flags.writeable = True
+
+
+class Owned:
+    """A result array made by this call's own pass, which no one else holds.
+
+    :func:`backprop_toolkit.api.finish` returns it without the defensive copy
+    it makes of any other result.
+    """
+
+    __slots__ = ("array",)
+
+    def __init__(self, array):
+        self.array = array
+
+
+def owned_results(results, held):
+    """``results`` with the ones that are certainly new marked :class:`Owned`.
+
+    New means: a writeable array owning its data, none of ``held`` (the
+    call's arguments) and not already among the results (``x + y`` gives
+    both gradients the one seed). Everything an engine keeps is read-only
+    (tensor values, constants), so such an array was made by the pass.
+    """
+    seen = {id(h) for h in held}
+    marked = []
+    for r in results:
+        if type(r) is np.ndarray and r.base is None and r.flags.writeable and id(r) not in seen:
+            seen.add(id(r))
+            r = Owned(r)
+        marked.append(r)
+    return marked

@@ -6,7 +6,7 @@ from .. import primitives as P
 from .. import symbolic as sym
 from ..dispatch import as_float_array
 from .cache import CompileCache
-from .common import Tracing, check_scalar, output_leaf
+from .common import Tracing, check_scalar, lent, output_leaf
 from .signature import signature
 
 
@@ -110,8 +110,9 @@ class SymbolicAdapter:
             check_scalar(ys, call)
             return sym.compile(sym.simplify(ys + sym.grad(ys[0], xs)), variables)
 
-        program, values = self.traced(call, "grad", build)
-        results = program(*values)
+        with lent(call.primals()):  # read as traced, not as changed while tracing
+            program, values = self.traced(call, "grad", build)
+            results = program(*values)
         return results[0], results[1:]
 
     def is_result(self, x):

@@ -5,7 +5,7 @@ import numpy as np
 from .. import tape as tp
 from ..dispatch import float_dtype
 from ..passes import oldest, toposort
-from .common import Tracing, check_scalar, output_leaf
+from .common import Tracing, check_scalar, lent, output_leaf, owned_results
 
 
 class TapeAdapter:
@@ -49,9 +49,13 @@ class TapeAdapter:
         return [y if nested else y.value for y in ys], pushforward
 
     def value_and_grad(self, call):
-        values, pullback = self.vjp(call)
-        check_scalar(values, call)
-        return values[0], pullback([np.ones((), dtype=float_dtype(values[0]))])
+        """Record and sweep in one call: the arguments are lent, not copied (``lent``),
+        and the gradients the sweep makes are handed over, not copied (``owned_results``)."""
+        with lent(call.primals()):
+            values, pullback = self.vjp(call)
+            check_scalar(values, call)
+            grads = pullback([np.ones((), dtype=float_dtype(values[0]))])
+        return values[0], owned_results(grads, call.args)
 
     def is_result(self, x):
         """An engine value the caller must get back as it is (inside a transform)."""

@@ -37,6 +37,8 @@ def linear(name, impl, shape, transpose_rule, doc, identity=None):
 def _sum_to_impl(x, shape):
     axes = sum_to_axes(np.shape(x), shape)
     summed = np.add.reduce(x, axis=axes) if axes else x  # np.sum's Python wrapper, skipped
+    if summed.shape == tuple(shape):  # the fresh sum itself, not a view of it
+        return summed
     return np.reshape(summed, shape)
 
 
