@@ -96,3 +96,23 @@ def test_the_coverage_table_is_current():
     spec.loader.exec_module(coverage)
     assert (path.parent / "numpy_coverage.md").read_text() == coverage.coverage_table(), \
         "docs/numpy_coverage.md is stale: run python docs/coverage.py"
+
+
+@pytest.mark.parametrize("call,named,nearest", [
+    (lambda x: np.nansum(x), "np.nansum", "np.sum (bt.sum)"),
+    (lambda x: np.nanmax(x), "np.nanmax", "np.max (bt.max)"),
+    (lambda x: np.linalg.qr(x), "np.linalg.qr", None),
+    (lambda x: np.fft.fft(x), "np.fft.fft", None),
+])
+def test_a_function_without_entry_is_named_with_the_nearest_one(call, named, nearest, engine):
+    x = np.ones((3, 3))
+    with pytest.raises(bt.BackpropError) as info:
+        bt.grad(lambda x: bt.sum(call(x)), engine=engine)(x)
+    message = str(info.value)
+    assert "has no entry" in message and "test_numpy_functions.py" in message
+    if named:
+        assert message.startswith(named)
+    if nearest:
+        assert f"nearest supported function is {nearest}" in message
+    elif named:
+        assert "nearest" not in message

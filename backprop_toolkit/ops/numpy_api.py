@@ -9,6 +9,8 @@ read together. A numpy function missing from both raises :func:`no_entry`,
 never a silent conversion to numbers.
 """
 
+import difflib
+
 import numpy as np
 
 from ..errors import BackpropError, format_where, user_frame
@@ -37,12 +39,38 @@ def implements(*functions):
     return register
 
 
-def no_entry(function, nearest=None):
-    """The error for a numpy function that the op language has no entry for."""
-    hint = f"Use bt.{nearest}" if nearest else \
-        "Write it with bt ops (bt.sum, bt.where, bt.stack, ...)"
+def no_entry(function):
+    """The error for a numpy function that the op language has no entry for.
+
+    ``function`` is its name as the user wrote it (``np.nancumsum``); the
+    message suggests the supported function whose name is closest, if any.
+    """
+    nearest = nearest_supported(function.split(".")[-1])
+    hint = (f"The nearest supported function is np.{nearest.__name__} (bt.{op_name(nearest)}). "
+            "Write it with supported functions" if nearest else
+            "Write it with bt ops (bt.sum, bt.where, bt.stack, ...)")
     return BackpropError(
         f"{function} has no entry in the op language, so it cannot be differentiated; "
         "numpy would turn the tensor or node into numbers and the derivative would be "
         f"silently lost. {hint}, or add it with bt.primitive.\n"
         f"  at {format_where(user_frame())}")
+
+
+def nearest_supported(name):
+    """The supported numpy function most like ``name`` (or ``None``): one whose numpy or
+    ``bt`` name is part of ``name`` (``nansum``: ``sum``), else a close spelling."""
+    supported = sorted([*UFUNCS, *FUNCTIONS], key=lambda f: f.__name__)
+    by_name = {f.__name__: f for f in supported}
+    for f in supported:
+        by_name.setdefault(op_name(f), f)
+    inside = [n for n in by_name if len(n) > 2 and n in name]
+    if inside:
+        return by_name[max(inside, key=len)]
+    close = difflib.get_close_matches(name, sorted(by_name), n=1, cutoff=0.8)
+    return by_name[close[0]] if close else None
+
+
+def op_name(function):
+    """The ``bt`` name of what a supported numpy function means (``np.absolute``: ``abs``)."""
+    op = {**UFUNCS, **FUNCTIONS}[function]
+    return getattr(op, "name", None) or op.__name__

@@ -36,7 +36,8 @@ class Operators:
     def __array_function__(self, func, types, args, kwargs):
         op = FUNCTIONS.get(func)
         if op is None:
-            raise no_entry(f"np.{func.__name__}")
+            module = func.__module__.replace("numpy", "np", 1).replace("._core", "")
+            raise no_entry(f"{module if module.startswith('np.') else 'np'}.{func.__name__}")
         return op(*args, **kwargs)
 
     def __add__(self, other):
