@@ -46,3 +46,22 @@ def no_entry(function, nearest=None):
         "numpy would turn the tensor or node into numbers and the derivative would be "
         f"silently lost. {hint}, or add it with bt.primitive.\n"
         f"  at {format_where(user_frame())}")
+
+
+KEYWORD_HINTS = {
+    "out": "out= writes into an array in place, which cannot carry a derivative: use the "
+           "returned value (y = {function}(...)).",
+    "where": "where= leaves the other entries unset: compute everywhere and choose with "
+             "np.where(condition, {function}(...), other).",
+}
+
+
+def refused(function, keywords):
+    """The error for numpy arguments the op language does not support (``out=``,
+    ``where=``, ``dtype=``, ...), naming the function and each argument."""
+    names = ", ".join(f"{k}=" for k in keywords)
+    hints = [KEYWORD_HINTS.get(k, "Call {function} without " + k + "=.").format(function=function)
+             for k in keywords]
+    return BackpropError(
+        f"{function}: {names} {'are' if len(keywords) > 1 else 'is'} not supported on tensors "
+        f"and nodes. {' '.join(hints)}\n  at {format_where(user_frame())}")
