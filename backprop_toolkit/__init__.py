@@ -20,3 +20,8 @@ from .ops import (abs, add, broadcast_to, cos, div, elementwise, equal, exp, get
                   maximum, mean, mul, neg, not_equal, power, primitive, relu, reshape, sigmoid,
                   sign, sin, softmax, sqrt, square, stack, stop_gradient, sub, sum, sum_to, tanh,
                   transpose, where)
+from .ops import (absolute, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, around,
+                  cbrt, ceil, clip, conj, conjugate, cosh, deg2rad, degrees, divide, exp2, expm1,
+                  fabs, float_power, floor, fmax, fmin, fmod, hypot, log1p, log2, log10,
+                  logaddexp, logaddexp2, minimum, mod, positive, rad2deg, radians, real,
+                  reciprocal, remainder, rint, round, sinc, sinh, tan, trunc)

@@ -21,7 +21,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from primitive_examples import away_from_zero, normal, positive
+from primitive_examples import away_from_zero, normal, positive, signed, uniform
 
 
 class Sample(NamedTuple):
@@ -73,5 +73,70 @@ CORE = {
     np.ndim: [Sample(lambda x: np.ndim(x), (normal(3, 2),), kind="metadata")],
 }
 
-SAMPLES = {**CORE}
+
+def inside(low, high, *shape):
+    """Inside a function's domain, away from its edges."""
+    return uniform(low, high, *shape)
+
+
+def bound(low, high):
+    """A clip bound per column, [low, high] apart from the other's."""
+    return uniform(low, high, 2)
+
+
+REMAINDER_A, REMAINDER_B = signed(0.2, 1.4, 3, 2), signed(1.5, 2.0, 2)  # |a / b| in (0.1, 0.93)
+CLIPPED = normal(4, 2)  # against the bounds +-0.5: no entry within 1e-6 of a bound
+
+ELEMENTWISE = {
+    np.tan: unary(np.tan, inside(-1.2, 1.2, 3, 2)),
+    np.sinh: unary(np.sinh), np.cosh: unary(np.cosh),
+    np.arcsin: unary(np.arcsin, inside(-0.9, 0.9, 3, 2)),
+    np.arccos: unary(np.arccos, inside(-0.9, 0.9, 3, 2)),
+    np.arctan: unary(np.arctan), np.arcsinh: unary(np.arcsinh),
+    np.arccosh: unary(np.arccosh, inside(1.2, 3.0, 3, 2)),
+    np.arctanh: unary(np.arctanh, inside(-0.9, 0.9, 3, 2)),
+    np.arctan2: binary(np.arctan2, normal(3, 2), away_from_zero(2))
+    + binary(np.arctan2, away_from_zero(3, 2), normal(3, 2)),
+    np.hypot: binary(np.hypot, away_from_zero(3, 2), away_from_zero(2)),
+    np.exp2: unary(np.exp2),
+    np.expm1: unary(np.expm1) + unary(np.expm1, signed(1e-9, 1e-6, 3)),
+    np.log2: unary(np.log2, positive(3, 2)), np.log10: unary(np.log10, positive(3, 2)),
+    np.log1p: unary(np.log1p, inside(-0.5, 2.0, 3, 2)),
+    np.logaddexp: binary(np.logaddexp)
+    + binary(np.logaddexp, inside(999.0, 1001.0, 3), inside(-1001.0, 1001.0, 3)),
+    np.logaddexp2: binary(np.logaddexp2)
+    + binary(np.logaddexp2, inside(999.0, 1001.0, 3), inside(999.0, 1001.0, 3)),
+    np.reciprocal: unary(np.reciprocal, away_from_zero(3, 2)),
+    np.sinc: unary(np.sinc) + unary(np.sinc, signed(0.01, 0.2, 6)),
+    np.cbrt: unary(np.cbrt, away_from_zero(3, 2)),
+    np.fabs: unary(np.fabs, away_from_zero(3, 2)),
+    np.positive: unary(np.positive) + [Sample(lambda x: +x, (normal(3),))],
+    np.conjugate: unary(np.conjugate) + unary(np.conj),
+    np.real: unary(np.real) + unary(np.real, normal()),
+    np.float_power: binary(np.float_power, positive(3, 2), normal(2)),
+    np.deg2rad: unary(np.deg2rad), np.radians: unary(np.radians),
+    np.rad2deg: unary(np.rad2deg), np.degrees: unary(np.degrees),
+    np.minimum: binary(np.minimum, normal(3, 2), lambda rng: rng.standard_normal(2) + 0.3),
+    np.fmin: binary(np.fmin, normal(3, 2), lambda rng: rng.standard_normal(2) + 0.3),
+    np.fmax: binary(np.fmax, normal(3, 2), lambda rng: rng.standard_normal(2) + 0.3),
+    np.clip: [Sample(lambda x: np.clip(x, -0.5, 0.5), (CLIPPED,)),
+              Sample(lambda x: np.clip(x, None, 0.5), (CLIPPED,)),
+              Sample(lambda x: np.clip(x, a_min=-0.5, a_max=None), (CLIPPED,)),
+              Sample(lambda x: np.clip(x, min=-0.5, max=0.5), (CLIPPED,)),
+              Sample(lambda x: np.clip(x, max=0.5), (CLIPPED,)),
+              Sample(lambda x, lo, hi: np.clip(x, lo, hi),     # array bounds, differentiable
+                     (CLIPPED, bound(-1.0, -0.3), bound(0.3, 1.0))),
+              Sample(lambda x, lo: np.clip(x, lo, 0.5), (CLIPPED, bound(-1.0, -0.3)))],
+    np.remainder: binary(np.remainder, REMAINDER_A, REMAINDER_B)
+    + [Sample(lambda a, b: a % b, (REMAINDER_A, REMAINDER_B))],
+    np.fmod: binary(np.fmod, REMAINDER_A, REMAINDER_B),
+    np.floor: unary(np.floor, kind="zero"), np.ceil: unary(np.ceil, kind="zero"),
+    np.trunc: unary(np.trunc, kind="zero"), np.rint: unary(np.rint, kind="zero"),
+    np.round: [Sample(lambda x: np.round(x), (normal(3, 2),), kind="zero"),
+               Sample(lambda x: np.round(x, 2), (normal(3, 2),), kind="zero"),
+               Sample(lambda x: np.round(x, decimals=-1), (uniform(-40, 40, 3),), kind="zero")],
+    np.around: [Sample(lambda x: np.around(x, 1), (normal(3, 2),), kind="zero")],
+}
+
+SAMPLES = {**CORE, **ELEMENTWISE}
 """Every numpy function with a meaning in the op language, with its samples."""

@@ -25,6 +25,15 @@ def away_from_zero(*shape):
     return lambda rng: rng.choice([-1.0, 1.0], shape) * rng.uniform(0.3, 2.0, shape)
 
 
+def uniform(low, high, *shape):
+    return lambda rng: rng.uniform(low, high, shape)
+
+
+def signed(low, high, *shape):
+    """Either sign, magnitude in [low, high]."""
+    return lambda rng: rng.choice([-1.0, 1.0], shape) * rng.uniform(low, high, shape)
+
+
 def args(*makers):
     return lambda rng: tuple(m(rng) for m in makers)
 
@@ -36,6 +45,10 @@ BINARY = [
     (args(normal(3, 2), normal(2)), {}),        # broadcasting a row
     (args(normal(), normal(4)), {}),            # a scalar against a vector
 ]
+# mod, fmod: |a / b| in (0.1, 0.93) or (2.06, 2.27), away from the jumps at integers
+REMAINDER = [(args(signed(0.2, 1.4, 3, 2), signed(1.5, 2.0, 3, 2)), {}),
+             (args(signed(0.2, 1.4, 3, 2), signed(1.5, 2.0, 2)), {}),
+             (args(uniform(3.2, 3.4, 4), uniform(1.5, 1.55)), {})]
 AXES = [None, (0,), (1,), (0, 1)]
 
 EXAMPLES = {
@@ -60,6 +73,37 @@ EXAMPLES = {
     "square": UNARY,
     "abs": [(args(away_from_zero(3, 2)), {})],
     "sign": [(args(away_from_zero(3, 2)), {})],
+    "tan": [(args(uniform(-1.2, 1.2, 3, 2)), {}), (args(uniform(-1.2, 1.2)), {})],
+    "sinh": UNARY,
+    "cosh": UNARY,
+    "arcsin": [(args(uniform(-0.9, 0.9, 3, 2)), {}), (args(uniform(-0.9, 0.9)), {})],
+    "arccos": [(args(uniform(-0.9, 0.9, 3, 2)), {}), (args(uniform(-0.9, 0.9)), {})],
+    "arctan": UNARY,
+    "arcsinh": UNARY,
+    "arccosh": [(args(uniform(1.2, 3.0, 3, 2)), {}), (args(uniform(1.2, 3.0)), {})],
+    "arctanh": [(args(uniform(-0.9, 0.9, 3, 2)), {}), (args(uniform(-0.9, 0.9)), {})],
+    "expm1": UNARY,
+    "log1p": [(args(uniform(-0.5, 2.0, 3, 2)), {}), (args(uniform(-0.5, 2.0)), {})],
+    "log2": POS_UNARY,
+    "log10": POS_UNARY,
+    "cbrt": [(args(away_from_zero(3, 2)), {})],
+    "sinc": [(args(normal(3, 2)), {}), (args(signed(0.01, 0.09, 4)), {}),  # series branch too
+             (args(uniform(-3.0, 3.0, 8)), {})],
+    "arctan2": [(args(normal(3, 2), away_from_zero(3, 2)), {}),
+                (args(normal(3, 2), away_from_zero(2)), {})],
+    "hypot": [(args(away_from_zero(3, 2), away_from_zero(3, 2)), {}),
+              (args(away_from_zero(3, 2), away_from_zero(2)), {})],
+    "logaddexp": BINARY + [(args(uniform(999.0, 1001.0, 3), uniform(999.0, 1001.0, 3)), {})],
+    "logaddexp2": BINARY,
+    "minimum": [(lambda rng: (rng.standard_normal((3, 2)), rng.standard_normal((3, 2)) - 0.5),
+                 {}),
+                (args(normal(3, 2), normal(2)), {})],
+    "remainder": REMAINDER,
+    "fmod": REMAINDER,
+    "floor": [(args(normal(3, 2)), {})],
+    "ceil": [(args(normal(3, 2)), {})],
+    "trunc": [(args(normal(3, 2)), {})],
+    "round": [(args(normal(3, 2)), {"decimals": 0}), (args(normal(3, 2)), {"decimals": 2})],
     "less": BINARY,
     "less_equal": BINARY,
     "greater": BINARY,

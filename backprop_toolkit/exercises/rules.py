@@ -45,4 +45,5 @@ def check_rule_on_engines(prim, args, engines=None):
                 f"{prim.name} on the {engine} engine raised {type(err).__name__}: {err}\n"
                 "A rule must run on tape tensors and symbolic nodes as well as on numbers: "
                 "write it with bt.* ops (bt.sigmoid, bt.exp, *, +); a numpy function works "
-                "only where the op language has it (np.exp, np.tanh), never np.logaddexp") from None
+                "only where the op language has it (np.exp, np.logaddexp, ...: the list is in "
+                "docs/numpy_coverage.md)") from None

@@ -6,6 +6,9 @@ two equal calls make equal nodes (:mod:`.arguments`); composites are built
 from primitives (``mean``). One module per family:
 
 * :mod:`.pointwise`: elementwise arithmetic, functions of one input, comparisons, ``where``;
+* :mod:`.functions`: numpy's other smooth elementwise functions (``tan``, ``arctan2``,
+  ``log10``, ``logaddexp``, ...) and its aliases (``fabs``, ``divide``, ``conj``, ...);
+* :mod:`.piecewise`: ``minimum``, ``fmin``/``fmax``, ``clip``, remainders, roundings;
 * :mod:`.reductions`: ``sum``, ``mean``, ``max``, the softmax family;
 * :mod:`.shape`: ``transpose``, ``reshape``, broadcasting, indexing, ``stack``;
 * :mod:`.linalg`: ``matmul`` and the contractions;
@@ -22,8 +25,15 @@ from ..primitives.user import elementwise, primitive  # noqa: F401 (bt.elementwi
 from .pointwise import (abs, add, cos, div, equal, exp, greater, greater_equal, less,  # noqa: F401
                           less_equal, log, maximum, mul, neg, not_equal, power, relu, sigmoid,
                           sign, sin, sqrt, square, stop_gradient, sub, tanh, where)
+from .functions import (absolute, arccos, arccosh, arcsin, arcsinh, arctan, arctan2,  # noqa: F401
+                        arctanh, cbrt, conj, conjugate, cosh, deg2rad, degrees, divide, exp2,
+                        expm1, fabs, float_power, hypot, log1p, log2, log10, logaddexp,
+                        logaddexp2, positive, rad2deg, radians, real, reciprocal, sinc, sinh,
+                        tan)
+from .piecewise import (around, ceil, clip, floor, fmax, fmin, fmod, minimum, mod,  # noqa: F401
+                        remainder, rint, round, trunc)
 from .linalg import matmul  # noqa: F401
-from .numpy_api import FUNCTIONS, UFUNCS, implements, no_entry  # noqa: F401
+from .numpy_api import FUNCTIONS, UFUNCS, implements, no_entry, refused  # noqa: F401
 from .operators import Operators  # noqa: F401
 from .reductions import log_softmax, logsumexp, max, mean, softmax, sum  # noqa: F401
 from .shape import broadcast_to, getitem, reshape, stack, sum_to, transpose  # noqa: F401

@@ -74,3 +74,22 @@ def op_name(function):
     """The ``bt`` name of what a supported numpy function means (``np.absolute``: ``abs``)."""
     op = {**UFUNCS, **FUNCTIONS}[function]
     return getattr(op, "name", None) or op.__name__
+
+
+KEYWORD_HINTS = {
+    "out": "out= writes into an array in place, which cannot carry a derivative: use the "
+           "returned value (y = {function}(...)).",
+    "where": "where= leaves the other entries unset: compute everywhere and choose with "
+             "np.where(condition, {function}(...), other).",
+}
+
+
+def refused(function, keywords):
+    """The error for numpy arguments the op language does not support (``out=``,
+    ``where=``, ``dtype=``, ...), naming the function and each argument."""
+    names = ", ".join(f"{k}=" for k in keywords)
+    hints = [KEYWORD_HINTS.get(k, "Call {function} without " + k + "=.").format(function=function)
+             for k in keywords]
+    return BackpropError(
+        f"{function}: {names} {'are' if len(keywords) > 1 else 'is'} not supported on tensors "
+        f"and nodes. {' '.join(hints)}\n  at {format_where(user_frame())}")

@@ -1,4 +1,4 @@
-"""The Python operators of every engine value: ``+ - * / ** @ [] .T < == >``.
+"""The Python operators of every engine value: ``+ - * / % ** @ [] .T < == >``.
 
 :class:`Operators` is the base both engines' values share (the tape's
 ``Tensor``, the symbolic ``Node``): each operator is one call of the op
@@ -8,29 +8,36 @@ language, and numpy's own functions called on a value come here too.
 from .pointwise import (abs, add, div, equal, greater, greater_equal, less, less_equal, mul,
                           neg, not_equal, power, sub)
 from .linalg import matmul
-from .numpy_api import FUNCTIONS, UFUNCS, no_entry
+from .numpy_api import FUNCTIONS, UFUNCS, no_entry, refused
+from .piecewise import remainder
 from .shape import getitem, transpose
 
 
 class Operators:
     """Python operators of engine values, each one call of the op language.
 
+    ``x % y`` is numpy's ``remainder`` (the sign of ``y``, as Python's).
     Comparisons are elementwise, as in numpy (``x == 1.0`` is a boolean
     tensor or node); hashing stays by identity, so values can key dicts.
     numpy's own functions called on an engine value come here too
     (``__array_ufunc__``, ``__array_function__``): those with an entry in the
     op language run it; any other raises an error that names the function,
-    never a silent conversion to numbers.
+    never a silent conversion to numbers, and so do a ufunc's methods
+    (``np.add.reduce``, ``np.add.at``) and its keywords (``out=``, ``where=``
+    other than ``True``, ``dtype=``), each named in the message.
     """
 
     __slots__ = ()
     __array_priority__ = 1000
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        op = UFUNCS.get(ufunc) if method == "__call__" and not kwargs else None
-        if op is None:
+        op = UFUNCS.get(ufunc) if method == "__call__" else None
+        if op is None:  # no entry, or a method: np.add.reduce, np.add.at, np.multiply.outer
             raise no_entry(f"np.{ufunc.__name__}" + ("" if method == "__call__" else
                                                      f".{method}"))
+        if kwargs and not (len(kwargs) == 1 and kwargs.get("where") is True):
+            raise refused(f"np.{ufunc.__name__}",
+                          sorted(k for k in kwargs if not (k == "where" and kwargs[k] is True)))
         return op(*inputs)
 
     def __array_function__(self, func, types, args, kwargs):
@@ -69,6 +76,12 @@ class Operators:
 
     def __rpow__(self, other):
         return power(other, self)
+
+    def __mod__(self, other):
+        return remainder(self, other)
+
+    def __rmod__(self, other):
+        return remainder(other, self)
 
     def __matmul__(self, other):
         return matmul(self, other)

@@ -51,6 +51,12 @@ LATEX = {
     P.sqrt_p: ("\\sqrt{{{0}}}", 5, (0,)), P.square_p: ("{0}^{{2}}", 4, ()),
     P.abs_p: ("\\left|{0}\\right|", 5, (0,)), P.sum_p: ("\\sum {0}", 3, ()),
     P.transpose_p: ("{0}^{{T}}", 4, ()),
+    P.tan_p: ("\\tan {0}", 3, ()), P.sinh_p: ("\\sinh {0}", 3, ()),
+    P.cosh_p: ("\\cosh {0}", 3, ()), P.arcsin_p: ("\\arcsin {0}", 3, ()),
+    P.arccos_p: ("\\arccos {0}", 3, ()), P.arctan_p: ("\\arctan {0}", 3, ()),
+    P.log2_p: ("\\log_2 {0}", 3, ()), P.log10_p: ("\\log_{{10}} {0}", 3, ()),
+    P.floor_p: ("\\left\\lfloor {0} \\right\\rfloor", 5, (0,)),
+    P.ceil_p: ("\\left\\lceil {0} \\right\\rceil", 5, (0,)),
 }
 TIGHT = (P.power_p, P.square_p, P.transpose_p, P.neg_p)  # an operand of equal precedence needs ( )
 ATOM = 6  # names and numbers never need parentheses

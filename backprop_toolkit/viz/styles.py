@@ -42,7 +42,8 @@ CONSTANT_TERMINAL = {"shape": "plaintext", "fontsize": "11", "fontcolor": "#5555
 # ops whose argument order does not matter: their edges carry no position labels.
 # Both tables key on the primitive itself: a user primitive named "mul" is drawn with
 # its name, and its edges are numbered.
-COMMUTATIVE = frozenset({P.add_p, P.mul_p, P.maximum_p})
+COMMUTATIVE = frozenset({P.add_p, P.mul_p, P.maximum_p, P.minimum_p, P.hypot_p, P.logaddexp_p,
+                         P.logaddexp2_p})
 
 # how an op shows as a gate on a circuit (and under a node's name in symbolic drawings)
 GATE_SYMBOL = {P.add_p: "+", P.sub_p: "−", P.mul_p: "×", P.div_p: "÷", P.neg_p: "−x", P.power_p: "xⁿ",
@@ -51,7 +52,8 @@ GATE_SYMBOL = {P.add_p: "+", P.sub_p: "−", P.mul_p: "×", P.div_p: "÷", P.neg
                P.sum_p: "Σ", P.relu_p: "relu", P.abs_p: "|x|", P.transpose_p: "ᵀ", P.reshape_p: "⤶",
                P.getitem_p: "[ ]", P.broadcast_to_p: "⇉", P.sum_to_p: "Σ→", P.max_p: "max",
                P.where_p: "?:", P.softmax_p: "softmax", P.log_softmax_p: "logsm",
-               P.logsumexp_p: "lse"}
+               P.logsumexp_p: "lse", P.minimum_p: "min", P.tan_p: "tan", P.floor_p: "⌊x⌋",
+               P.ceil_p: "⌈x⌉", P.remainder_p: "mod"}
 
 
 def gate_symbol(prim):
