@@ -15,8 +15,9 @@ from .api import ENGINES, grad, hessian, jacobian, jvp, value_and_grad, vjp
 from .adapters.cache import RetraceWarning
 from .errors import (BackpropError, ControlFlowError, ConversionError, DTypeError, EngineMixError,
                      RuleError, ShapeError)
-from .ops import (abs, add, broadcast_to, cos, div, elementwise, equal, exp, getitem, greater,
-                  greater_equal, less, less_equal, log, log_softmax, logsumexp, matmul, max,
-                  maximum, mean, mul, neg, not_equal, power, primitive, relu, reshape, sigmoid,
-                  sign, sin, softmax, sqrt, square, stack, stop_gradient, sub, sum, sum_to, tanh,
-                  transpose, where)
+from .ops import (abs, add, all, any, astype, average, broadcast_to, cos, count_nonzero, cumprod,
+                  cumsum, diff, div, elementwise, equal, exp, getitem, greater, greater_equal,
+                  less, less_equal, log, log_softmax, logsumexp, matmul, max, maximum, mean, min,
+                  mul, neg, not_equal, power, primitive, prod, relu, reshape, sigmoid, sign, sin,
+                  softmax, sqrt, square, stack, std, stop_gradient, sub, sum, sum_to, tanh,
+                  transpose, var, where)

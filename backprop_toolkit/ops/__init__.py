@@ -6,11 +6,17 @@ two equal calls make equal nodes (:mod:`.arguments`); composites are built
 from primitives (``mean``). One module per family:
 
 * :mod:`.pointwise`: elementwise arithmetic, functions of one input, comparisons, ``where``;
-* :mod:`.reductions`: ``sum``, ``mean``, ``max``, the softmax family;
+* :mod:`.reductions`: ``sum``, ``prod``, ``mean``, ``max``, ``min``, ``var``, ``std``,
+  ``average``, the softmax family;
+* :mod:`.cumulative`: ``cumsum``, ``cumprod``, ``diff``;
+* :mod:`.logical`: ``any``, ``all``, ``count_nonzero`` (no derivative), and why
+  ``argmax`` is refused;
+* :mod:`.casting`: ``astype``;
 * :mod:`.shape`: ``transpose``, ``reshape``, broadcasting, indexing, ``stack``;
 * :mod:`.linalg`: ``matmul`` and the contractions;
-* :mod:`.operators`: :class:`Operators`, the ``+ - * / ** @ [] .T < >`` of every
-  engine value, and numpy's own functions called on one;
+* :mod:`.operators`: :class:`Operators`, the ``+ - * / ** @ [] .T < >`` and the array
+  methods (``x.sum(axis=0)``, ``x.reshape(2, 3)``) of every engine value, and numpy's own
+  functions called on one;
 * :mod:`.numpy_api`: which numpy function means which op (filled by each family
   with :func:`implements`, beside the op).
 
@@ -25,5 +31,9 @@ from .pointwise import (abs, add, cos, div, equal, exp, greater, greater_equal, 
 from .linalg import matmul  # noqa: F401
 from .numpy_api import FUNCTIONS, UFUNCS, implements, no_entry  # noqa: F401
 from .operators import Operators  # noqa: F401
-from .reductions import log_softmax, logsumexp, max, mean, softmax, sum  # noqa: F401
+from .reductions import (average, log_softmax, logsumexp, max, mean, min, prod,  # noqa: F401
+                         softmax, std, sum, var)
+from .cumulative import cumprod, cumsum, diff  # noqa: F401
+from .logical import all, any, count_nonzero  # noqa: F401
+from .casting import astype  # noqa: F401
 from .shape import broadcast_to, getitem, reshape, stack, sum_to, transpose  # noqa: F401

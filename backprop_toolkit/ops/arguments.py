@@ -8,8 +8,12 @@ matrix both become ``(1,)``; a complaint about metadata becomes a
 import numpy as np
 
 from ..dispatch import ndim_of, shape_of
-from ..errors import ShapeError, format_where, user_frame
+from ..errors import BackpropError, ShapeError, format_where, user_frame
 from ..shapes import normalize_axis
+
+NOT_GIVEN = object()
+"""The default of a numpy argument the op language does not support (``initial=``,
+``where=``): only the caller's own value is refused."""
 
 
 def checked(op, rule, *args):
@@ -19,6 +23,17 @@ def checked(op, rule, *args):
     except (ValueError, TypeError, IndexError) as err:
         raise ShapeError(f"{op}: {err} (operand shape {shape_of(args[0]) if args else ()})\n"
                          f"  at {format_where(user_frame())}") from None
+
+
+def refuse(op, **given):
+    """Refuse the numpy arguments ``op`` does not support: ``given`` says, for each
+    argument's name, whether the caller gave it (a value other than numpy's default)."""
+    names = [name for name, was_given in given.items() if was_given]
+    if names:
+        listed = ", ".join(f"{name}=" for name in names)
+        raise BackpropError(f"{op}: {listed} is not supported on tape tensors and symbolic "
+                            "nodes; leave it at numpy's default, or write the computation with "
+                            f"bt ops\n  at {format_where(user_frame())}")
 
 
 def axes_of(op, x, axis):

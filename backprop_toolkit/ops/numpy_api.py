@@ -19,6 +19,10 @@ UFUNCS = {}
 FUNCTIONS = {}
 """Other numpy functions with the same meaning in the op language (``np.sum(x, axis=0)``)."""
 
+REFUSED = {}
+"""numpy functions refused on purpose, with the reason and what to use instead
+(``np.argmax``: an index has no derivative and, on a symbolic node, no value)."""
+
 
 def implements(*functions):
     """Decorator: the op is what each of numpy's ``functions`` means on engine values.
@@ -37,8 +41,17 @@ def implements(*functions):
     return register
 
 
-def no_entry(function, nearest=None):
-    """The error for a numpy function that the op language has no entry for."""
+def refuses(*functions, why):
+    """Record that each of numpy's ``functions`` is refused on engine values, and ``why``."""
+    for function in functions:
+        REFUSED[function] = why
+
+
+def no_entry(function, nearest=None, why=None):
+    """The error for a numpy function that the op language has no entry for (``why``: the
+    reason it is refused on purpose, which replaces the general one)."""
+    if why is not None:
+        return BackpropError(f"{function}: {why}\n  at {format_where(user_frame())}")
     hint = f"Use bt.{nearest}" if nearest else \
         "Write it with bt ops (bt.sum, bt.where, bt.stack, ...)"
     return BackpropError(

@@ -9,7 +9,8 @@ and how its derivative is computed, **in the op language** (``*``, ``+``,
 * the symbolic engine feeds nodes, so a rule builds the derivative graph.
 
 One file per family: :mod:`.elementwise` (arithmetic, functions, comparisons,
-``where``), :mod:`.reductions` (``sum``, ``max``, the softmax family) and
+``where``, ``astype``), :mod:`.reductions` (``sum``, ``prod``, ``max``, ``cumsum``, the
+softmax family) and
 :mod:`.linear` (broadcasting, reshaping, indexing, ``matmul``); the shape
 rules are in :mod:`backprop_toolkit.shapes`, the dict of entries in
 :mod:`.table`. A user's own primitives (``bt.elementwise``, ``bt.primitive``)
@@ -38,11 +39,12 @@ gradient without a Jacobian). ``mean`` and ``sqrt``-free norms are composites
 in :mod:`backprop_toolkit.ops`.
 """
 
-from .elementwise import (abs_p, add_p, cos_p, div_p, equal_p, exp_p, greater_equal_p, greater_p,
-                          less_equal_p, less_p, log_p, maximum_p, mul_p, neg_p, not_equal_p,
-                          power_p, relu_p, sigmoid_p, sign_p, sin_p, sqrt_p, square_p,
-                          stop_gradient_p, sub_p, tanh_p, where_p)
+from .elementwise import (abs_p, add_p, astype_p, cos_p, div_p, equal_p, exp_p, greater_equal_p,
+                          greater_p, less_equal_p, less_p, log_p, maximum_p, mul_p, neg_p,
+                          not_equal_p, power_p, relu_p, sigmoid_p, sign_p, sin_p, sqrt_p,
+                          square_p, stop_gradient_p, sub_p, tanh_p, where_p)
 from .linear import (broadcast_to_p, fresh_p, getitem_p, matmul_p, reshape_p, scatter_add_p,
                      sum_to_p, transpose_p)
-from .reductions import log_softmax_p, logsumexp_p, max_p, softmax_p, sum_p
+from .reductions import (cumsum_p, log_softmax_p, logsumexp_p, max_p, prod_p, softmax_p,
+                         sum_p)
 from .table import TABLE, register
