@@ -29,7 +29,7 @@ from .pointwise import (abs, add, cos, div, equal, exp, greater, greater_equal, 
                           less_equal, log, maximum, mul, neg, not_equal, power, relu, sigmoid,
                           sign, sin, sqrt, square, stop_gradient, sub, tanh, where)
 from .linalg import matmul  # noqa: F401
-from .numpy_api import FUNCTIONS, UFUNCS, implements, no_entry  # noqa: F401
+from .numpy_api import FUNCTIONS, REFUSED, UFUNCS, implements, no_entry, refuses  # noqa: F401
 from .operators import Operators  # noqa: F401
 from .reductions import (average, log_softmax, logsumexp, max, mean, min, prod,  # noqa: F401
                          softmax, std, sum, var)

@@ -50,9 +50,9 @@ def all(x, axis=None, out=None, keepdims=False, *, where=True):
 
 INDEX_REFUSED = (
     "an index has no derivative, and a symbolic node has no value to take it from, so "
-    "x[np.argmax(x)] cannot be built on either engine. For the largest entry use "
-    "np.max(x) (x.max(), bt.max): its gradient goes to the arg max (shared among ties). "
-    "To read an index on purpose, use np.argmax(x.value) on the tape, or compute it "
-    "outside the differentiated function.")
+    "x[np.argmax(x)] cannot be built on either engine. For the largest or smallest entry "
+    "use np.max(x) or np.min(x) (x.max(), x.min()): the gradient goes to the arg max "
+    "(shared equally among ties). To read an index on purpose, take it of x.value on the "
+    "tape, or compute it outside the differentiated function.")
 
 refuses(np.argmax, np.argmin, np.argsort, why=INDEX_REFUSED)
