@@ -36,6 +36,11 @@ def refuse(op, **given):
                             f"bt ops\n  at {format_where(user_frame())}")
 
 
+def where_given(where):
+    """numpy's ``where=`` was given a mask (anything but its default, True)."""
+    return not (where is True or where is np.True_)
+
+
 def axes_of(op, x, axis):
     """``axis`` of ``x`` as a sorted tuple of non-negative ints (all axes for ``None``)."""
     return checked(op, lambda n: normalize_axis(axis, n), ndim_of(x))

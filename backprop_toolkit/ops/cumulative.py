@@ -10,7 +10,7 @@ copies, no division, so exact where entries are 0, to any order), ``diff`` as
 import numpy as np
 
 from .. import primitives as P
-from ..dispatch import ndim_of, shape_of
+from ..dispatch import Traced, ndim_of, shape_of
 from ..errors import ShapeError, format_where, user_frame
 from ..primitives.reductions import cumprod_along
 from .arguments import NOT_GIVEN, one_axis, refuse
@@ -67,6 +67,7 @@ def diff(x, n=1, axis=-1, prepend=NOT_GIVEN, append=NOT_GIVEN):
     if not isinstance(n, (int, np.integer)) or n < 0:
         raise ShapeError(f"diff: n must be an int >= 0, got {n!r}\n"
                          f"  at {format_where(user_frame())}")
+    x = x if isinstance(x, Traced) else np.asarray(x)
     a = one_axis("diff", x, axis)
     lead = (slice(None),) * a
     for _ in range(int(n)):

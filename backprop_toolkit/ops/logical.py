@@ -16,7 +16,7 @@ pointing to ``np.max`` (whose gradient goes to the arg max) and ``x.value``.
 import numpy as np
 
 from .. import primitives as P
-from .arguments import axes_of, refuse
+from .arguments import axes_of, refuse, where_given
 from .numpy_api import implements, refuses
 
 
@@ -35,14 +35,14 @@ def count_nonzero(x, axis=None, *, keepdims=False):
 @implements(np.any)
 def any(x, axis=None, out=None, keepdims=False, *, where=True):
     """Whether some entry over ``axis`` is nonzero: a truth value (no derivative)."""
-    refuse("any", out=out is not None, where=where is not True)
+    refuse("any", out=out is not None, where=where_given(where))
     return P.greater_p(nonzero_count("any", x, axis, keepdims), 0.0)
 
 
 @implements(np.all)
 def all(x, axis=None, out=None, keepdims=False, *, where=True):
     """Whether every entry over ``axis`` is nonzero: a truth value (no derivative)."""
-    refuse("all", out=out is not None, where=where is not True)
+    refuse("all", out=out is not None, where=where_given(where))
     zeros = P.sum_p(P.where_p(P.equal_p(x, 0.0), 1.0, 0.0), axis=axes_of("all", x, axis),
                     keepdims=bool(keepdims))
     return P.equal_p(zeros, 0.0)

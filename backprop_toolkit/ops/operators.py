@@ -186,6 +186,9 @@ class Operators:
         """``x.reshape(2, 3)`` or ``x.reshape((2, 3))``; C order only. ``copy`` has no
         effect: engine values are immutable, so a view and a copy cannot be told apart."""
         refuse("reshape", order=order != "C")
+        if not shape:
+            raise ShapeError(f"reshape: give the new shape, x.reshape(2, 3)\n"
+                             f"  at {format_where(user_frame())}")
         if len(shape) == 1 and not isinstance(shape[0], (int, np.integer)):
             shape = shape[0]
         return reshape(self, shape)

@@ -13,7 +13,7 @@ import numpy as np
 from .. import primitives as P
 from ..dispatch import shape_of
 from ..errors import BackpropError, ShapeError, format_where, user_frame
-from .arguments import NOT_GIVEN, axes_of, one_axis, refuse
+from .arguments import NOT_GIVEN, axes_of, one_axis, refuse, where_given
 from .casting import with_dtype
 from .numpy_api import implements
 from .pointwise import maximum, square, sqrt
@@ -30,7 +30,7 @@ def count(x, axes):
 @implements(np.sum)
 def sum(x, axis=None, dtype=None, out=None, keepdims=False, initial=NOT_GIVEN, where=True):
     """Sum of ``x`` over ``axis`` (all axes by default); ``initial`` is added to it."""
-    refuse("sum", out=out is not None, where=where is not True)
+    refuse("sum", out=out is not None, where=where_given(where))
     x = with_dtype("sum", x, dtype)
     total = P.sum_p(x, axis=axes_of("sum", x, axis), keepdims=bool(keepdims))
     return total if initial is NOT_GIVEN else total + initial
@@ -39,7 +39,7 @@ def sum(x, axis=None, dtype=None, out=None, keepdims=False, initial=NOT_GIVEN, w
 @implements(np.mean)
 def mean(x, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     """Mean of ``x`` over ``axis``: ``sum(x) / n``, a composite."""
-    refuse("mean", out=out is not None, where=where is not True)
+    refuse("mean", out=out is not None, where=where_given(where))
     return mean_over(with_dtype("mean", x, dtype), axes_of("mean", x, axis), keepdims)
 
 
@@ -56,7 +56,7 @@ def prod(x, axis=None, dtype=None, out=None, keepdims=False, initial=NOT_GIVEN, 
     dividing (see ``prod_p``), so it is right where entries are 0: with one
     zero only that entry gets a gradient, with two none does.
     """
-    refuse("prod", out=out is not None, where=where is not True)
+    refuse("prod", out=out is not None, where=where_given(where))
     x = with_dtype("prod", x, dtype)
     product = P.prod_p(x, axis=axes_of("prod", x, axis), keepdims=bool(keepdims))
     return product if initial is NOT_GIVEN else product * initial
@@ -70,7 +70,7 @@ def max(x, axis=None, out=None, keepdims=False, initial=NOT_GIVEN, where=True):
     equally (two tied entries get 1/2 each): a convention, since max is not
     differentiable there, and the one that keeps ``max(x) = max(x, x)`` symmetric.
     """
-    refuse("max", out=out is not None, where=where is not True)
+    refuse("max", out=out is not None, where=where_given(where))
     largest = P.max_p(x, axis=axes_of("max", x, axis), keepdims=bool(keepdims))
     return largest if initial is NOT_GIVEN else maximum(largest, initial)
 
@@ -79,9 +79,9 @@ def max(x, axis=None, out=None, keepdims=False, initial=NOT_GIVEN, where=True):
 def min(x, axis=None, out=None, keepdims=False, initial=NOT_GIVEN, where=True):
     """Smallest entry of ``x`` over ``axis``: ``-max(-x)``, a composite (exact: negating
     rounds nothing). Ties share the gradient equally, as for :func:`max`."""
-    refuse("min", out=out is not None, where=where is not True)
-    bound = NOT_GIVEN if initial is NOT_GIVEN else -initial
-    return -max(-x, axis, keepdims=keepdims, initial=bound)
+    refuse("min", out=out is not None, where=where_given(where))
+    bound = NOT_GIVEN if initial is NOT_GIVEN else P.neg_p(initial)
+    return P.neg_p(max(P.neg_p(x), axis, keepdims=keepdims, initial=bound))
 
 
 def degrees_of_freedom(op, x, axes, ddof, correction):
@@ -107,11 +107,11 @@ def var(x, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Tru
     ``d var / dx_i = 2 (x_i - mean) / (n - ddof)`` (the mean's own
     dependence on ``x_i`` cancels, since the deviations sum to 0).
     """
-    refuse("var", out=out is not None, where=where is not True, mean=mean is not NOT_GIVEN)
+    refuse("var", out=out is not None, where=where_given(where), mean=mean is not NOT_GIVEN)
     x = with_dtype("var", x, dtype)
     axes = axes_of("var", x, axis)
     dof = degrees_of_freedom("var", x, axes, ddof, correction)
-    centered = x - mean_over(x, axes, True)
+    centered = P.sub_p(x, mean_over(x, axes, True))
     return sum(square(centered), axes, keepdims=keepdims) / dof
 
 
@@ -123,7 +123,7 @@ def std(x, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Tru
     ``d std / dx_i = (x_i - mean) / ((n - ddof) std)``; where ``std = 0`` (all
     entries equal) it is not differentiable and the gradient is ``nan``.
     """
-    refuse("std", out=out is not None, where=where is not True, mean=mean is not NOT_GIVEN)
+    refuse("std", out=out is not None, where=where_given(where), mean=mean is not NOT_GIVEN)
     return sqrt(var(x, axis, dtype, None, ddof, keepdims, correction=correction))
 
 
@@ -139,7 +139,7 @@ def average(x, axis=None, weights=None, returned=False, *, keepdims=False):
     if shape_of(w) != shape_of(x):
         w = weights_along("average", x, w, axis)
     total = sum(w, axes, keepdims=keepdims)
-    return sum(x * w, axes, keepdims=keepdims) / total
+    return sum(P.mul_p(x, w), axes, keepdims=keepdims) / total
 
 
 def weights_along(op, x, w, axis):
