@@ -25,3 +25,5 @@ from .ops import (absolute, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, a
                   fabs, float_power, floor, fmax, fmin, fmod, hypot, log1p, log2, log10,
                   logaddexp, logaddexp2, minimum, mod, positive, rad2deg, radians, real,
                   reciprocal, remainder, rint, round, sinc, sinh, tan, trunc)
+from .ops import (all, any, astype, average, count_nonzero, cumprod, cumsum, diff, min, prod,
+                  std, var)

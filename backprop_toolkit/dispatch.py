@@ -61,10 +61,14 @@ class Primitive:
         identity: optional ``identity(x_shape, **params) -> bool``: the call
             returns its (single) input unchanged, so no node is made
             (``sum_to(x, x.shape)``, a reshape to the same shape).
+        dtype_rule: optional ``dtype_rule(*input_dtypes, **params) -> dtype`` for an
+            op that decides its output's dtype itself (``astype``); by default a
+            symbolic node takes its inputs' float type (bool for ``boolean``).
     """
 
 
-    def __init__(self, name, impl, shape, vjp, jvp, boolean=False, doc="", identity=None):
+    def __init__(self, name, impl, shape, vjp, jvp, boolean=False, doc="", identity=None,
+                 dtype_rule=None):
         self.name = name
         self.impl = impl
         self.shape = shape
@@ -72,6 +76,7 @@ class Primitive:
         self.jvp = tuple(jvp)
         self.boolean = boolean
         self.identity = identity
+        self.dtype_rule = dtype_rule
         # whether any input has a derivative rule (comparisons, sign, stop_gradient have none:
         # their outputs are constants); an attribute, read for every op recorded or swept
         self.differentiable = not boolean and any(rule is not None for rule in self.vjp)

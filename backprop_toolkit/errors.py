@@ -42,7 +42,7 @@ def conversion_error(what, engine):
     return ConversionError(
         f"{what} of a {engine} value that is being differentiated: a plain number has no "
         "derivative, so the result would be silently wrong. Use the toolkit's ops on it "
-        "(bt.sin(x), not math.sin(x) or np.cumsum(x) without an entry); to read the number on "
+        "(bt.sin(x), not math.sin(x) or np.fft.fft(x) without an entry); to read the number on "
         "purpose, use x.value (tape) or bt.stop_gradient(x).\n"
         f"  at {format_where(user_frame())}")
 

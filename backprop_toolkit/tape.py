@@ -121,11 +121,9 @@ class Tensor(Traced, Operators):
         """The value as a numpy array (a copy: the tape keeps its own)."""
         return np.array(self._value)
 
-    def item(self):
-        """The value of a one-entry tensor as a Python number (read on purpose, like ``value``)."""
-        return np.asarray(self._value).item()
-
     def _number(self, kind, what):
+        """``kind(value)`` (``float``, ``int``; ``x.item()`` uses it too), refused while the
+        tensor is being differentiated: the number would have no derivative."""
         if self._tracked:
             raise conversion_error(what, "tape")
         return kind(self._value)

@@ -18,7 +18,7 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 from numpy_examples import SAMPLES  # noqa: E402
 
 from backprop_toolkit import symbolic as sym  # noqa: E402
-from backprop_toolkit.ops import FUNCTIONS, UFUNCS  # noqa: E402
+from backprop_toolkit.ops import FUNCTIONS, REFUSED, UFUNCS  # noqa: E402
 
 HEADER = """# numpy functions on tensors and nodes
 
@@ -78,7 +78,19 @@ def coverage_table():
                     f"{MEANING.get(kind, 'untested')} | {reverse} | {forward} | {second} |")
     footer = (f"\n{len(rows)} numpy functions. Every row holds on the tape and the symbolic "
               "engine alike.\n")
-    return HEADER + "\n".join(rows) + "\n" + footer
+    return HEADER + "\n".join(rows) + "\n" + footer + refused_table()
+
+
+def refused_table():
+    """The numpy functions refused on purpose, with the reason each error gives."""
+    if not REFUSED:
+        return ""
+    lines = ["\n## Refused on purpose\n",
+             "These raise an error on tape tensors and symbolic nodes, with this reason:\n",
+             "| numpy | why |", "| --- | --- |"]
+    for function in sorted(REFUSED, key=lambda f: f.__name__):
+        lines.append(f"| `np.{function.__name__}` | {REFUSED[function]} |")
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

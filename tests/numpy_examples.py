@@ -21,7 +21,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from primitive_examples import away_from_zero, normal, positive, signed, uniform
+from primitive_examples import away_from_zero, normal, positive, signed, uniform, with_zeros
 
 
 class Sample(NamedTuple):
@@ -138,5 +138,84 @@ ELEMENTWISE = {
     np.around: [Sample(lambda x: np.around(x, 1), (normal(3, 2),), kind="zero")],
 }
 
-SAMPLES = {**CORE, **ELEMENTWISE}
+def zeros_in(*shape):
+    """Entries away from 0, with about a third of them exactly 0 (for counts and products)."""
+    def make(rng):
+        x = away_from_zero(*shape)(rng)
+        return np.where(rng.uniform(size=shape) < 0.35, 0.0, x)
+    return make
+
+
+# Reductions: numpy's argument forms (axis None/int/negative/tuple, keepdims, positional).
+REDUCTIONS = {
+    np.sum: [Sample(lambda x: np.sum(x, axis=-1), (normal(3, 2),)),
+             Sample(lambda x: np.sum(x, (0, 2)), (normal(2, 3, 2),)),
+             Sample(lambda x: np.sum(x, 0, None, None, True), (normal(3, 2),)),   # positional
+             Sample(lambda x: np.sum(x, axis=1, initial=2.5), (normal(3, 2),)),
+             Sample(lambda x: np.sum(x, dtype=np.float64), (normal(3, 2),))],
+    np.mean: [Sample(lambda x: np.mean(x), (normal(3, 2),)),
+              Sample(lambda x: np.mean(x, axis=(0, -1), keepdims=True), (normal(2, 3, 2),))],
+    np.max: [Sample(lambda x: np.max(x, axis=-1, keepdims=True), (normal(3, 4),)),
+             Sample(lambda x: np.max(x, axis=1, initial=0.0), (normal(3, 4),))],
+    np.prod: [Sample(lambda x: np.prod(x), (normal(2, 3),)),
+              Sample(lambda x: np.prod(x, axis=1, keepdims=True), (normal(3, 4),)),
+              Sample(lambda x: np.prod(x, axis=(0, -1)), (normal(2, 3, 2),)),
+              Sample(lambda x: np.prod(x, axis=1), (with_zeros,)),          # 1 and 2 zeros a row
+              Sample(lambda x: np.prod(x, axis=0, initial=2.0), (normal(3, 2),))],
+    np.min: [Sample(lambda x: np.min(x), (normal(3, 4),)),
+             Sample(lambda x: np.min(x, axis=0), (normal(3, 4),)),
+             Sample(lambda x: np.min(x, axis=(-1,), keepdims=True), (normal(3, 4),)),
+             Sample(lambda x: np.min(x, axis=1, initial=0.0), (normal(3, 4),))],
+    np.amin: [Sample(lambda x: np.amin(x, 1), (normal(3, 4),))],
+    np.var: [Sample(lambda x: np.var(x), (normal(3, 4),)),
+             Sample(lambda x: np.var(x, axis=0, ddof=1), (normal(3, 4),)),
+             Sample(lambda x: np.var(x, axis=-1, keepdims=True), (normal(3, 4),)),
+             Sample(lambda x: np.var(x, (0, 2), None, None, 1), (normal(2, 3, 2),)),
+             Sample(lambda x: np.var(x, axis=1, correction=1), (normal(3, 4),))],
+    np.std: [Sample(lambda x: np.std(x), (normal(3, 4),)),
+             Sample(lambda x: np.std(x, axis=1, ddof=1), (normal(3, 4),)),
+             Sample(lambda x: np.std(x, axis=0, keepdims=True), (normal(3, 4),))],
+    np.average: [Sample(lambda x: np.average(x), (normal(3, 4),)),
+                 Sample(lambda x, w: np.average(x, weights=w), (normal(3, 4), positive(3, 4))),
+                 Sample(lambda x, w: np.average(x, axis=1, weights=w), (normal(3, 4), positive(4))),
+                 Sample(lambda x, w: np.average(x, axis=0, weights=w, keepdims=True),
+                        (normal(3, 4), positive(3))),
+                 Sample(lambda x, w: np.average(x, axis=(0, 1), weights=w),
+                        (normal(3, 4), positive(3, 4)))],
+    np.cumsum: [Sample(lambda x: np.cumsum(x), (normal(3, 2),)),              # flattened
+                Sample(lambda x: np.cumsum(x, axis=0), (normal(3, 2),)),
+                Sample(lambda x: np.cumsum(x, -1), (normal(2, 3, 4),))],
+    np.cumprod: [Sample(lambda x: np.cumprod(x), (normal(2, 3),)),
+                 Sample(lambda x: np.cumprod(x, axis=1), (normal(3, 5),)),
+                 Sample(lambda x: np.cumprod(x, axis=-1), (with_zeros,)),
+                 Sample(lambda x: np.cumprod(x, axis=0), (normal(4, 2),))],
+    np.diff: [Sample(lambda x: np.diff(x), (normal(3, 4),)),
+              Sample(lambda x: np.diff(x, n=2, axis=0), (normal(4, 3),)),
+              Sample(lambda x: np.diff(x, 3), (normal(5),)),
+              Sample(lambda x: np.diff(x, n=0), (normal(3),))],
+    np.astype: [Sample(lambda x: np.astype(x > 0, np.float64) * x, (away_from_zero(3, 2),)),
+                Sample(lambda x: np.astype(x, np.float64), (normal(3, 2),)),
+                Sample(lambda x: np.astype(x, bool), (zeros_in(3, 4),), kind="boolean")],
+    np.count_nonzero: [Sample(lambda x: np.count_nonzero(x), (zeros_in(3, 4),), kind="zero"),
+                       Sample(lambda x: np.count_nonzero(x > 0, axis=1, keepdims=True) * x,
+                              (away_from_zero(3, 4),), kind="smooth")],   # a float count
+    np.any: [Sample(lambda x: np.any(x), (zeros_in(3, 4),), kind="boolean"),
+             Sample(lambda x: np.any(x > 1.0, axis=0), (normal(3, 4),), kind="boolean"),
+             Sample(lambda x: np.any(x, -1, keepdims=True), (zeros_in(3, 2),), kind="boolean")],
+    np.all: [Sample(lambda x: np.all(x), (zeros_in(3, 4),), kind="boolean"),
+             Sample(lambda x: np.all(x > -1.0, axis=1), (normal(3, 4),), kind="boolean"),
+             Sample(lambda x: np.all(x, 0, keepdims=True), (zeros_in(3, 2),), kind="boolean")],
+}
+
+
+def merged(*families):
+    """One dict of samples from several families (a function's lists are joined)."""
+    out = {}
+    for family in families:
+        for function, samples in family.items():
+            out[function] = out.get(function, []) + samples
+    return out
+
+
+SAMPLES = merged(CORE, ELEMENTWISE, REDUCTIONS)
 """Every numpy function with a meaning in the op language, with its samples."""

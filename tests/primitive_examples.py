@@ -32,6 +32,12 @@ def uniform(low, high, *shape):
 def signed(low, high, *shape):
     """Either sign, magnitude in [low, high]."""
     return lambda rng: rng.choice([-1.0, 1.0], shape) * rng.uniform(low, high, shape)
+def with_zeros(rng):
+    """A matrix whose rows hold one zero, two zeros and none: where ``prod``'s derivative
+    is the product of the other entries, not ``prod / x``."""
+    x = rng.uniform(0.5, 1.5, (3, 4)) * rng.choice([-1.0, 1.0], (3, 4))
+    x[0, 1] = x[1, 0] = x[1, 2] = 0.0
+    return x
 
 
 def args(*makers):
@@ -122,6 +128,15 @@ EXAMPLES = {
             for a in [(0, 1), (0,), (1,)] for k in (False, True)],
     "max": [(args(normal(3, 4)), {"axis": a, "keepdims": k})
             for a in [(0, 1), (0,), (1,)] for k in (False, True)],
+    "prod": [(args(normal(3, 4)), {"axis": a, "keepdims": k})
+             for a in [(0, 1), (0,), (1,)] for k in (False, True)]
+            + [(args(with_zeros), {"axis": a, "keepdims": False}) for a in [(1,), (0, 1)]]
+            + [(args(normal(2, 3, 2)), {"axis": (0, 2), "keepdims": True}),
+               (args(normal(3, 1)), {"axis": (1,), "keepdims": False})],   # one entry: 1
+    "cumsum": [(args(normal(3, 4)), {"axis": 1, "reverse": False}),
+               (args(normal(3, 4)), {"axis": 0, "reverse": True}),
+               (args(normal(5)), {"axis": 0, "reverse": False})],
+    "astype": [(args(normal(3, 2)), {"dtype": "float64"})],   # float32: too coarse for the check
     "logsumexp": [(args(normal(3, 4)), {"axis": a, "keepdims": k})
                   for a in [(0, 1), (1,)] for k in (False, True)],
     "softmax": [(args(normal(3, 4)), {"axis": 1}), (args(normal(3, 4)), {"axis": 0})],

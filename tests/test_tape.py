@@ -24,7 +24,7 @@ def test_tensor_conveniences():
     copy = y.numpy()
     copy[0] = 99.0                       # a copy: the tape's value is untouched
     np.testing.assert_array_equal(y.value, [2.0, 4.0])
-    assert bt.sum(y).item() == 6.0 and float(bt.stop_gradient(bt.sum(y))) == 6.0
+    assert bt.sum(y).value.item() == 6.0 and float(bt.stop_gradient(bt.sum(y))) == 6.0
     assert y.shape == (2,) and y.dtype == np.float64 and len(y) == 2
 
 
@@ -142,5 +142,5 @@ def test_numpy_ufuncs_run_through_the_table():
     assert isinstance(y, tape.Tensor) and y.prim is bt.sin
     y.backward()
     np.testing.assert_allclose(x.grad, np.cos(1.0))
-    with pytest.raises(bt.BackpropError, match="np.cumsum"):
-        np.cumsum(tape.Tensor(np.ones(3), requires_grad=True))
+    with pytest.raises(bt.BackpropError, match="np.fft"):
+        np.fft.fft(tape.Tensor(np.ones(3), requires_grad=True))

@@ -9,11 +9,17 @@ from primitives (``mean``). One module per family:
 * :mod:`.functions`: numpy's other smooth elementwise functions (``tan``, ``arctan2``,
   ``log10``, ``logaddexp``, ...) and its aliases (``fabs``, ``divide``, ``conj``, ...);
 * :mod:`.piecewise`: ``minimum``, ``fmin``/``fmax``, ``clip``, remainders, roundings;
-* :mod:`.reductions`: ``sum``, ``mean``, ``max``, the softmax family;
+* :mod:`.reductions`: ``sum``, ``prod``, ``mean``, ``max``, ``min``, ``var``, ``std``,
+  ``average``, the softmax family;
+* :mod:`.cumulative`: ``cumsum``, ``cumprod``, ``diff``;
+* :mod:`.logical`: ``any``, ``all``, ``count_nonzero`` (no derivative), and why
+  ``argmax`` is refused;
+* :mod:`.casting`: ``astype``;
 * :mod:`.shape`: ``transpose``, ``reshape``, broadcasting, indexing, ``stack``;
 * :mod:`.linalg`: ``matmul`` and the contractions;
-* :mod:`.operators`: :class:`Operators`, the ``+ - * / ** @ [] .T < >`` of every
-  engine value, and numpy's own functions called on one;
+* :mod:`.operators`: :class:`Operators`, the ``+ - * / ** @ [] .T < >`` and the array
+  methods (``x.sum(axis=0)``, ``x.reshape(2, 3)``) of every engine value, and numpy's own
+  functions called on one;
 * :mod:`.numpy_api`: which numpy function means which op (filled by each family
   with :func:`implements`, beside the op).
 
@@ -23,8 +29,8 @@ A user's own primitives (:func:`elementwise`, :func:`primitive`) are made in
 
 from ..primitives.user import elementwise, primitive  # noqa: F401 (bt.elementwise, bt.primitive)
 from .pointwise import (abs, add, cos, div, equal, exp, greater, greater_equal, less,  # noqa: F401
-                          less_equal, log, maximum, mul, neg, not_equal, power, relu, sigmoid,
-                          sign, sin, sqrt, square, stop_gradient, sub, tanh, where)
+                        less_equal, log, maximum, mul, neg, not_equal, power, relu, sigmoid,
+                        sign, sin, sqrt, square, stop_gradient, sub, tanh, where)
 from .functions import (absolute, arccos, arccosh, arcsin, arcsinh, arctan, arctan2,  # noqa: F401
                         arctanh, cbrt, conj, conjugate, cosh, deg2rad, degrees, divide, exp2,
                         expm1, fabs, float_power, hypot, log1p, log2, log10, logaddexp,
@@ -33,7 +39,12 @@ from .functions import (absolute, arccos, arccosh, arcsin, arcsinh, arctan, arct
 from .piecewise import (around, ceil, clip, floor, fmax, fmin, fmod, minimum, mod,  # noqa: F401
                         remainder, rint, round, trunc)
 from .linalg import matmul  # noqa: F401
-from .numpy_api import FUNCTIONS, UFUNCS, implements, no_entry, refused  # noqa: F401
+from .numpy_api import (FUNCTIONS, REFUSED, UFUNCS, implements, no_entry, refused,  # noqa: F401
+                        refuses)
 from .operators import Operators  # noqa: F401
-from .reductions import log_softmax, logsumexp, max, mean, softmax, sum  # noqa: F401
+from .reductions import (average, log_softmax, logsumexp, max, mean, min, prod,  # noqa: F401
+                         softmax, std, sum, var)
+from .cumulative import cumprod, cumsum, diff  # noqa: F401
+from .logical import all, any, count_nonzero  # noqa: F401
+from .casting import astype  # noqa: F401
 from .shape import broadcast_to, getitem, reshape, stack, sum_to, transpose  # noqa: F401

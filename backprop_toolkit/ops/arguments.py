@@ -8,8 +8,13 @@ matrix both become ``(1,)``; a complaint about metadata becomes a
 import numpy as np
 
 from ..dispatch import ndim_of, shape_of
-from ..errors import ShapeError, format_where, user_frame
+from ..errors import BackpropError, ShapeError, format_where, user_frame
 from ..shapes import normalize_axis
+from .numpy_api import refused
+
+NOT_GIVEN = object()
+"""The default of a numpy argument the op language does not support (``initial=``,
+``where=``): only the caller's own value is refused."""
 
 
 def checked(op, rule, *args):
@@ -19,6 +24,19 @@ def checked(op, rule, *args):
     except (ValueError, TypeError, IndexError) as err:
         raise ShapeError(f"{op}: {err} (operand shape {shape_of(args[0]) if args else ()})\n"
                          f"  at {format_where(user_frame())}") from None
+
+
+def refuse(op, **given):
+    """Refuse the numpy arguments ``op`` does not support: ``given`` says, for each
+    argument's name, whether the caller gave it (a value other than numpy's default)."""
+    names = [name for name, was_given in given.items() if was_given]
+    if names:
+        raise refused(op, names)
+
+
+def where_given(where):
+    """numpy's ``where=`` was given a mask (anything but its default, True)."""
+    return not (where is True or where is np.True_)
 
 
 def axes_of(op, x, axis):

@@ -21,6 +21,10 @@ UFUNCS = {}
 FUNCTIONS = {}
 """Other numpy functions with the same meaning in the op language (``np.sum(x, axis=0)``)."""
 
+REFUSED = {}
+"""numpy functions refused on purpose, with the reason and what to use instead
+(``np.argmax``: an index has no derivative and, on a symbolic node, no value)."""
+
 
 def implements(*functions):
     """Decorator: the op is what each of numpy's ``functions`` means on engine values.
@@ -39,12 +43,21 @@ def implements(*functions):
     return register
 
 
-def no_entry(function):
+def refuses(*functions, why):
+    """Record that each of numpy's ``functions`` is refused on engine values, and ``why``."""
+    for function in functions:
+        REFUSED[function] = why
+
+
+def no_entry(function, why=None):
     """The error for a numpy function that the op language has no entry for.
 
     ``function`` is its name as the user wrote it (``np.nancumsum``); the
     message suggests the supported function whose name is closest, if any.
+    ``why``, for a function refused on purpose, replaces the general reason.
     """
+    if why is not None:
+        return BackpropError(f"{function}: {why}\n  at {format_where(user_frame())}")
     nearest = nearest_supported(function.split(".")[-1])
     hint = (f"The nearest supported function is np.{nearest.__name__} (bt.{op_name(nearest)}). "
             "Write it with supported functions" if nearest else

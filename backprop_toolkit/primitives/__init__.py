@@ -9,10 +9,10 @@ and how its derivative is computed, **in the op language** (``*``, ``+``,
 * the symbolic engine feeds nodes, so a rule builds the derivative graph.
 
 One file per family: :mod:`.elementwise` (arithmetic, functions, comparisons,
-``where``), :mod:`.functions` (trigonometric, hyperbolic, exponential and
+``where``, ``astype``), :mod:`.functions` (trigonometric, hyperbolic, exponential and
 logarithmic functions, ``arctan2``, ``hypot``, ``logaddexp``), :mod:`.piecewise`
 (``minimum``, the remainders, the integer-valued roundings), :mod:`.reductions`
-(``sum``, ``max``, the softmax family) and :mod:`.linear` (broadcasting,
+(``sum``, ``prod``, ``max``, ``cumsum``, the softmax family) and :mod:`.linear` (broadcasting,
 reshaping, indexing, ``matmul``); the shape rules are in
 :mod:`backprop_toolkit.shapes`, the dict of entries in :mod:`.table`. A
 user's own primitives (``bt.elementwise``, ``bt.primitive``) are made the
@@ -41,15 +41,16 @@ gradient without a Jacobian). ``mean`` and ``sqrt``-free norms are composites
 in :mod:`backprop_toolkit.ops`.
 """
 
-from .elementwise import (abs_p, add_p, cos_p, div_p, equal_p, exp_p, greater_equal_p, greater_p,
-                          less_equal_p, less_p, log_p, maximum_p, mul_p, neg_p, not_equal_p,
-                          power_p, relu_p, sigmoid_p, sign_p, sin_p, sqrt_p, square_p,
-                          stop_gradient_p, sub_p, tanh_p, where_p)
+from .elementwise import (abs_p, add_p, astype_p, cos_p, div_p, equal_p, exp_p, greater_equal_p,
+                          greater_p, less_equal_p, less_p, log_p, maximum_p, mul_p, neg_p,
+                          not_equal_p, power_p, relu_p, sigmoid_p, sign_p, sin_p, sqrt_p,
+                          square_p, stop_gradient_p, sub_p, tanh_p, where_p)
 from .functions import (arccos_p, arccosh_p, arcsin_p, arcsinh_p, arctan2_p, arctan_p,
                         arctanh_p, cbrt_p, cosh_p, expm1_p, hypot_p, log1p_p, log2_p, log10_p,
                         logaddexp2_p, logaddexp_p, sinc_p, sinh_p, tan_p)
 from .linear import (broadcast_to_p, fresh_p, getitem_p, matmul_p, reshape_p, scatter_add_p,
                      sum_to_p, transpose_p)
 from .piecewise import ceil_p, floor_p, fmod_p, minimum_p, remainder_p, round_p, trunc_p
-from .reductions import log_softmax_p, logsumexp_p, max_p, softmax_p, sum_p
+from .reductions import (cumsum_p, log_softmax_p, logsumexp_p, max_p, prod_p, softmax_p,
+                         sum_p)
 from .table import TABLE, register

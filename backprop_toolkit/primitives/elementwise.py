@@ -12,7 +12,7 @@ globals, by which time the whole table exists.
 
 import numpy as np
 
-from ..dispatch import Primitive, shape_of
+from ..dispatch import Primitive, dtype_of, shape_of
 from ..shapes import broadcast_shapes, same_shape, where_shape
 from .linear import broadcast_to_p, sum_to_p
 from .table import register
@@ -159,6 +159,16 @@ sign_p = register(Primitive("sign", np.sign, same_shape, [None], [None],
 stop_gradient_p = register(Primitive(
     "stop_gradient", lambda x: np.array(x, copy=True), same_shape, [None], [None],
     doc="stop_gradient(x) = x as a constant: derivatives do not flow through it."))
+
+# astype(x, dtype): x in another float type; linear: the tangent is cast the same way, the
+# cotangent cast back to x's own dtype (d cast(x)/dx = 1, rounded to the target's precision).
+astype_p = register(Primitive(
+    "astype", lambda x, dtype: np.asarray(x).astype(dtype), same_shape,
+    vjp=[lambda g, out, x, dtype: astype_p(g, dtype=dtype_of(x).name)],   # cast back
+    jvp=[lambda t, out, x, dtype: astype_p(t, dtype=dtype)],
+    dtype_rule=lambda x_dtype, dtype: np.dtype(dtype),
+    doc="astype(x, dtype): x cast to a float dtype.  d/dx = 1: VJP casts g back to x's "
+        "dtype, JVP casts t to dtype."))
 
 # -- comparisons (consumed by where, never differentiated) -------------------
 less_p = comparison("less", np.less)

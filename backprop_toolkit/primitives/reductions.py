@@ -1,4 +1,5 @@
-"""The table's reductions (``sum``, ``max``, ``logsumexp``) and the softmax family.
+"""The table's reductions (``sum``, ``prod``, ``max``, ``logsumexp``), ``cumsum``, the
+softmax family, and the running product (:func:`cumprod_along`) that ``prod``'s rule uses.
 
 A reduction's params are normalized by the op language (``bt.sum`` turns
 ``axis`` into a sorted tuple and ``keepdims`` into a bool), so an entry here
@@ -11,10 +12,10 @@ entries of the other files are imported above, those of this file exist by then.
 
 import numpy as np
 
-from ..dispatch import Primitive, shape_of
-from ..shapes import reduce_shape_rule, reduced_shape
-from .elementwise import equal_p, exp_p, where_p
-from .linear import broadcast_to_p, linear, reshape_p
+from ..dispatch import Primitive, dtype_of, shape_of
+from ..shapes import inverse_permutation, reduce_shape_rule, reduced_shape, same_shape
+from .elementwise import astype_p, equal_p, exp_p, greater_p, where_p
+from .linear import broadcast_to_p, getitem_p, linear, reshape_p, scatter_add_p, transpose_p
 from .table import register
 
 
@@ -29,6 +30,82 @@ sum_p = linear(
     reduce_shape_rule,
     lambda g, out, x, axis, keepdims: expand(g, shape_of(x), axis, keepdims),  # d sum = 1 each
     doc="sum(x, axis, keepdims).  Every summand gets the cotangent: VJP = broadcast g.")
+
+
+# -- running sums and products along one axis ---------------------------------
+def _cumsum_impl(x, axis, reverse):
+    if not reverse:
+        return np.cumsum(x, axis=axis)
+    return np.flip(np.cumsum(np.flip(x, axis), axis=axis), axis)
+
+
+cumsum_p = linear(
+    "cumsum", _cumsum_impl, same_shape,
+    # out_k = sum_{i<=k} x_i, so x_i's cotangent is sum_{k>=i} g_k: the cumsum of g from the end
+    lambda g, out, x, axis, reverse: cumsum_p(g, axis=axis, reverse=not reverse),
+    doc="cumsum(x, axis, reverse): running sums along axis (from the end if reverse).  "
+        "VJP: the running sum of g the other way.")
+
+
+def shifted(x, axis, step, fill):
+    """``x`` moved ``step`` places along ``axis`` (to higher indices; lower if ``step < 0``),
+    the places left empty holding ``fill``. Linear in ``x`` (a gather and a scatter; ``fill``
+    put in by ``where``), so no entry is rounded and ``x``'s dtype is kept."""
+    shape = shape_of(x)
+    n, k, lead = shape[axis], abs(step), (slice(None),) * axis
+    source, target = (slice(0, n - k), slice(k, n)) if step > 0 else (slice(k, n), slice(0, n - k))
+    part = getitem_p(x, index=lead + (source,))
+    moved = scatter_add_p(part, index=lead + (target,), shape=shape)
+    filled = scatter_add_p(broadcast_to_p(1.0, shape=shape_of(part)), index=lead + (target,),
+                           shape=shape)  # numbers, made at once: 1 where an entry moved to
+    return where_p(greater_p(filled, 0.0), moved, fill)
+
+
+def cumprod_along(x, axis):
+    """Running products ``prod_{j<=i} x_j`` along ``axis`` by doubling (Hillis-Steele):
+    log2(n) steps of ``c * shifted(c)``. Only products, so every derivative of it is exact
+    where entries are 0 too (no division)."""
+    step, n = 1, shape_of(x)[axis]
+    while step < n:
+        x = x * shifted(x, axis, step, 1.0)
+        step *= 2
+    return x
+
+
+def _reversed(x, axis):
+    return getitem_p(x, index=(slice(None),) * axis + (slice(None, None, -1),))
+
+
+def others(x, axis):
+    """For each entry, the product of the *other* entries over ``axis`` (a tuple): exact
+    with zeros. The axes are moved last and flattened; there ``others_i = L_i R_i``, the
+    products of the entries before and after ``i`` (running products, shifted by one)."""
+    shape = shape_of(x)
+    kept = tuple(i for i in range(len(shape)) if i not in axis)
+    order = kept + tuple(axis)
+    lead, n = tuple(shape[i] for i in kept), 1
+    for i in axis:
+        n *= shape[i]
+    if n <= 1:  # no other entries: their product is 1
+        return astype_p(broadcast_to_p(1.0, shape=shape), dtype=dtype_of(x).name)
+    flat = reshape_p(transpose_p(x, axes=order), shape=lead + (n,))
+    last = len(lead)
+    before = shifted(cumprod_along(flat, last), last, 1, 1.0)
+    after = shifted(_reversed(cumprod_along(_reversed(flat, last), last), last), last, -1, 1.0)
+    moved = reshape_p(before * after, shape=tuple(shape[i] for i in order))
+    return transpose_p(moved, axes=inverse_permutation(order))
+
+
+prod_p = register(Primitive(
+    "prod", lambda x, axis, keepdims: np.prod(x, axis=axis, keepdims=keepdims),
+    reduce_shape_rule,
+    # d prod / dx_i = the product of the other entries (not prod / x_i: exact at zeros)
+    vjp=[lambda g, out, x, axis, keepdims:
+         expand(g, shape_of(x), axis, keepdims) * others(x, axis)],
+    jvp=[lambda t, out, x, axis, keepdims:
+         sum_p(t * others(x, axis), axis=axis, keepdims=keepdims)],
+    doc="prod(x, axis, keepdims).  d/dx_i = the product of the other entries, computed with "
+        "running products (no division), so it is exact where entries are 0, to any order."))
 
 
 def _max_share(out, x, axis, keepdims):

@@ -96,7 +96,10 @@ class Node(Traced, Operators):
             raise ShapeError(f"{prim.name}: cannot apply to nodes of shapes "
                              f"{describe_shapes(inputs)} ({err})\n  at {format_where(where)}"
                              ) from None
-        dtype = result_dtype(prim, [n.dtype for n in inputs if not is_weak(n)])
+        if prim.dtype_rule is not None:
+            dtype = prim.dtype_rule(*[n.dtype for n in inputs], **params)
+        else:
+            dtype = result_dtype(prim, [n.dtype for n in inputs if not is_weak(n)])
         return Node(prim.name, prim, inputs, params, shape, dtype, of=of, where=where)
 
     @property
@@ -125,6 +128,10 @@ class Node(Traced, Operators):
             "need numbers. Write the choice into the graph with bt.where(cond, a, b), or use "
             "the tape engine, which sees numbers at every step.\n"
             f"  node made at {format_where(self.where)}")
+
+    def _number(self, kind, what):
+        """A node has no number to give (``x.item()``, ``x.tolist()``)."""
+        raise conversion_error(what, "symbolic")
 
     def __float__(self):
         raise conversion_error("float()", "symbolic")

@@ -50,6 +50,7 @@ LATEX = {
     P.relu_p: ("\\mathrm{{relu}}\\left({0}\\right)", 5, (0,)),
     P.sqrt_p: ("\\sqrt{{{0}}}", 5, (0,)), P.square_p: ("{0}^{{2}}", 4, ()),
     P.abs_p: ("\\left|{0}\\right|", 5, (0,)), P.sum_p: ("\\sum {0}", 3, ()),
+    P.prod_p: ("\\prod {0}", 3, ()),
     P.transpose_p: ("{0}^{{T}}", 4, ()),
     P.tan_p: ("\\tan {0}", 3, ()), P.sinh_p: ("\\sinh {0}", 3, ()),
     P.cosh_p: ("\\cosh {0}", 3, ()), P.arcsin_p: ("\\arcsin {0}", 3, ()),

@@ -51,6 +51,7 @@ GATE_SYMBOL = {P.add_p: "+", P.sub_p: "−", P.mul_p: "×", P.div_p: "÷", P.neg
                P.log_p: "log", P.sin_p: "sin", P.cos_p: "cos", P.tanh_p: "tanh", P.sqrt_p: "√",
                P.sum_p: "Σ", P.relu_p: "relu", P.abs_p: "|x|", P.transpose_p: "ᵀ", P.reshape_p: "⤶",
                P.getitem_p: "[ ]", P.broadcast_to_p: "⇉", P.sum_to_p: "Σ→", P.max_p: "max",
+               P.prod_p: "Π", P.cumsum_p: "cumΣ", P.astype_p: "cast",
                P.where_p: "?:", P.softmax_p: "softmax", P.log_softmax_p: "logsm",
                P.logsumexp_p: "lse", P.minimum_p: "min", P.tan_p: "tan", P.floor_p: "⌊x⌋",
                P.ceil_p: "⌈x⌉", P.remainder_p: "mod"}
