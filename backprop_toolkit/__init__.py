@@ -15,8 +15,9 @@ from .api import ENGINES, grad, hessian, jacobian, jvp, value_and_grad, vjp
 from .adapters.cache import RetraceWarning
 from .errors import (BackpropError, ControlFlowError, ConversionError, DTypeError, EngineMixError,
                      RuleError, ShapeError)
-from .ops import (abs, add, broadcast_to, cos, div, elementwise, equal, exp, getitem, greater,
-                  greater_equal, less, less_equal, log, log_softmax, logsumexp, matmul, max,
-                  maximum, mean, mul, neg, not_equal, power, primitive, relu, reshape, sigmoid,
-                  sign, sin, softmax, sqrt, square, stack, stop_gradient, sub, sum, sum_to, tanh,
-                  transpose, where)
+from .ops import (abs, add, broadcast_to, cos, cross, det, diag, diagonal, div, dot, einsum,
+                  elementwise, equal, exp, getitem, greater, greater_equal, inner, inv, kron, less,
+                  less_equal, log, log_softmax, logsumexp, matmul, max, maximum, mean, mul, neg,
+                  norm, not_equal, outer, power, primitive, relu, reshape, sigmoid, sign, sin,
+                  slogdet, softmax, solve, sqrt, square, stack, stop_gradient, sub, sum, sum_to,
+                  tanh, tensordot, trace, transpose, tril, triu, vdot, where)

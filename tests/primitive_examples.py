@@ -25,6 +25,12 @@ def away_from_zero(*shape):
     return lambda rng: rng.choice([-1.0, 1.0], shape) * rng.uniform(0.3, 2.0, shape)
 
 
+def well_conditioned(*shape):
+    """A stack of n x n matrices near 3 I: invertible, with a moderate condition number."""
+    n = shape[-1]
+    return lambda rng: 3.0 * np.eye(n) + rng.standard_normal(shape[:-1] + (n, n))
+
+
 def args(*makers):
     return lambda rng: tuple(m(rng) for m in makers)
 
@@ -94,4 +100,18 @@ EXAMPLES = {
                (args(normal(3, 4), normal(4)), {}),
                (args(normal(4), normal(4)), {}),
                (args(normal(2, 3, 4), normal(4, 2)), {})],
+    "einsum": [(args(normal(3, 4), normal(4, 2)), {"spec": "ab,bc->ac"}),
+               (args(normal(2, 3, 4), normal(2, 4, 5)), {"spec": "abc,acd->abd"}),
+               (args(normal(3, 4), normal(2, 4)), {"spec": "ab,cb->ca"}),
+               (args(normal(3), normal(2)), {"spec": "a,b->ab"}),
+               (args(normal(4), normal(4)), {"spec": "a,a->"}),
+               (args(normal(), normal(3)), {"spec": ",a->a"}),
+               (args(normal(2, 3), normal(2, 3)), {"spec": "ab,ab->ba"})],
+    "det": [(args(well_conditioned(3)), {}), (args(well_conditioned(2, 3)), {})],
+    "logabsdet": [(args(well_conditioned(3)), {}), (args(normal(2, 3, 3)), {})],
+    "det_sign": [(args(normal(2, 3, 3)), {})],
+    "inv": [(args(well_conditioned(3)), {}), (args(well_conditioned(2, 3)), {})],
+    "solve": [(args(well_conditioned(3), normal(3, 2)), {}),
+              (args(well_conditioned(2, 3), normal(3, 1)), {}),
+              (args(well_conditioned(3), normal(2, 3, 2)), {})],
 }

@@ -10,7 +10,8 @@ and how its derivative is computed, **in the op language** (``*``, ``+``,
 
 One file per family: :mod:`.elementwise` (arithmetic, functions, comparisons,
 ``where``), :mod:`.reductions` (``sum``, ``max``, the softmax family) and
-:mod:`.linear` (broadcasting, reshaping, indexing, ``matmul``); the shape
+:mod:`.linear` (broadcasting, reshaping, indexing, ``matmul``) and :mod:`.linalg`
+(``einsum``, ``det``, ``inv``, ``solve``); the shape
 rules are in :mod:`backprop_toolkit.shapes`, the dict of entries in
 :mod:`.table`. A user's own primitives (``bt.elementwise``, ``bt.primitive``)
 are made the same way in :mod:`.user`, outside the table.
@@ -42,6 +43,7 @@ from .elementwise import (abs_p, add_p, cos_p, div_p, equal_p, exp_p, greater_eq
                           less_equal_p, less_p, log_p, maximum_p, mul_p, neg_p, not_equal_p,
                           power_p, relu_p, sigmoid_p, sign_p, sin_p, sqrt_p, square_p,
                           stop_gradient_p, sub_p, tanh_p, where_p)
+from .linalg import det_p, det_sign_p, einsum_p, inv_p, logabsdet_p, solve_p
 from .linear import (broadcast_to_p, fresh_p, getitem_p, matmul_p, reshape_p, scatter_add_p,
                      sum_to_p, transpose_p)
 from .reductions import log_softmax_p, logsumexp_p, max_p, softmax_p, sum_p
