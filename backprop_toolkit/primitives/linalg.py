@@ -27,6 +27,7 @@ The matrix functions work on stacks ``(..., n, n)``, as numpy's do:
 At a singular matrix ``det``'s rules need ``inv`` and raise, as ``inv`` does.
 """
 
+import functools
 import math
 
 import numpy as np
@@ -42,18 +43,33 @@ from .table import register
 # -- einsum(a, b, spec): a two-operand contraction, bilinear ---------------------
 def _einsum_impl(a, b, spec):
     """``np.einsum(spec, a, b)``, computed as one (batched) matrix product."""
+    a = a if type(a) is np.ndarray else np.asarray(a)
+    b = b if type(b) is np.ndarray else np.asarray(b)
+    perm_a, shape_a, perm_b, shape_b, product, shape, perm = einsum_recipe(spec, a.shape,
+                                                                          b.shape)
+    if perm_a is not None:
+        a = a.transpose(perm_a)
+    if perm_b is not None:
+        b = b.transpose(perm_b)
+    out = product(a.reshape(shape_a), b.reshape(shape_b)).reshape(shape)
+    return out if perm is None else out.transpose(perm)
+
+
+@functools.lru_cache(maxsize=1024)
+def einsum_recipe(spec, a, b):
+    """How :func:`_einsum_impl` runs ``spec`` on operands of shapes ``a`` and ``b``: the
+    operands' permutations (``None``: none) and matrix shapes, the product (``matmul``,
+    or ``multiply`` when nothing is summed), the product's shape and permutation."""
     p = einsum_plan(spec)
-    a, b = np.asarray(a), np.asarray(b)
-    at, bt = a.transpose(p.perm_a), b.transpose(p.perm_b)
-    batch, free_a = at.shape[:p.batch], at.shape[p.batch:p.batch + p.free_a]
-    free_b = bt.shape[bt.ndim - p.free_b:]
-    n, m, k = math.prod(batch), math.prod(free_a), math.prod(free_b)
-    inner = math.prod(at.shape[p.batch + p.free_a:])
-    at, bt = at.reshape(n, m, inner), bt.reshape(n, inner, k)
-    if not p.batch:
-        at, bt = at[0], bt[0]
-    product = at * bt if inner == 1 else np.matmul(at, bt)
-    return product.reshape(batch + free_a + free_b).transpose(p.out_perm)
+    at, bt = tuple(a[i] for i in p.perm_a), tuple(b[i] for i in p.perm_b)
+    batch, free_a = at[:p.batch], at[p.batch:p.batch + p.free_a]
+    free_b = bt[len(bt) - p.free_b:]
+    inner = math.prod(at[p.batch + p.free_a:])
+    lead = (math.prod(batch),) if p.batch else ()
+    keep = lambda perm: None if perm == tuple(range(len(perm))) else perm  # noqa: E731
+    return (keep(p.perm_a), lead + (math.prod(free_a), inner), keep(p.perm_b),
+            lead + (inner, math.prod(free_b)), np.multiply if inner == 1 else np.matmul,
+            batch + free_a + free_b, keep(p.out_perm))
 
 
 einsum_p = register(Primitive(

@@ -51,8 +51,10 @@ LATEX = {
     P.sqrt_p: ("\\sqrt{{{0}}}", 5, (0,)), P.square_p: ("{0}^{{2}}", 4, ()),
     P.abs_p: ("\\left|{0}\\right|", 5, (0,)), P.sum_p: ("\\sum {0}", 3, ()),
     P.transpose_p: ("{0}^{{T}}", 4, ()),
+    P.det_p: ("\\det {0}", 3, ()), P.inv_p: ("{0}^{{-1}}", 4, ()),
+    P.logabsdet_p: ("\\log \\left|\\det {0}\\right|", 5, (0,)),
 }
-TIGHT = (P.power_p, P.square_p, P.transpose_p, P.neg_p)  # an operand of equal precedence needs ( )
+TIGHT = (P.power_p, P.square_p, P.transpose_p, P.neg_p, P.inv_p)  # an operand of equal precedence needs ( )
 ATOM = 6  # names and numbers never need parentheses
 
 

@@ -51,7 +51,8 @@ GATE_SYMBOL = {P.add_p: "+", P.sub_p: "−", P.mul_p: "×", P.div_p: "÷", P.neg
                P.sum_p: "Σ", P.relu_p: "relu", P.abs_p: "|x|", P.transpose_p: "ᵀ", P.reshape_p: "⤶",
                P.getitem_p: "[ ]", P.broadcast_to_p: "⇉", P.sum_to_p: "Σ→", P.max_p: "max",
                P.where_p: "?:", P.softmax_p: "softmax", P.log_softmax_p: "logsm",
-               P.logsumexp_p: "lse"}
+               P.logsumexp_p: "lse", P.einsum_p: "Σ×", P.det_p: "det", P.inv_p: "A⁻¹",
+               P.solve_p: "A\\b", P.logabsdet_p: "log|det|"}
 
 
 def gate_symbol(prim):
