@@ -27,7 +27,6 @@ from .. import primitives as P
 from ..dispatch import shape_of
 from .diagonals import diagonal, refuse, shape_error
 from .numpy_api import implements
-from .reductions import sum
 
 LETTERS = string.ascii_letters
 OPTIMIZE = (False, True, "greedy", "optimal")
@@ -44,9 +43,7 @@ def einsum(*operands, out=None, optimize=False, dtype=None, order="K", casting="
         subscripts, arrays = operands[0], operands[1:]
     else:
         subscripts, arrays = _from_sublists(operands)
-    terms, output, sizes = parse(subscripts, tuple(shape_of(x) for x in arrays))
-    prepared = [_prepare(x, term, sizes) for x, term in zip(arrays, terms)]
-    return contract(prepared, output)
+    return run(recipe(subscripts, tuple(shape_of(x) for x in arrays)), arrays)
 
 
 def _check_options(out, optimize, dtype, order, casting):
@@ -79,7 +76,6 @@ def _from_sublists(args):
 
 
 # -- parsing: every index becomes a label, an int (letters: their code; '...' axes: -k) --
-@functools.lru_cache(maxsize=256)
 def parse(subscripts, shapes):
     """``(terms, output, sizes)``: each operand's labels, the output's, and each label's size."""
     lhs, arrow, rhs = subscripts.replace(" ", "").partition("->")
@@ -144,29 +140,50 @@ def _name(label):
     return repr(chr(label)) if label > 0 else "of '...'"
 
 
-# -- the steps -----------------------------------------------------------------------
-def _prepare(x, term, sizes):
-    """One operand with its broadcast axes of size 1 reshaped away and its repeated
-    indices taken as diagonals: ``(value, labels)`` with distinct labels."""
-    shape = shape_of(x)
+# -- the steps, worked out once per (subscripts, shapes) --------------------------------
+@functools.lru_cache(maxsize=256)
+def recipe(subscripts, shapes):
+    """What :func:`einsum` does, as metadata: per operand its preparation (``reshape`` to
+    drop broadcast axes, ``diagonal`` axis pairs), then per contraction the axes each side
+    sums first and the entry's spec, then the axes summed and the permutation at the end."""
+    terms, output, sizes = parse(subscripts, shapes)
+    prepared = [_prepare(shape, term, sizes) for shape, term in zip(shapes, terms)]
+    term, steps = prepared[0][1], []
+    for k in range(1, len(prepared)):
+        other = prepared[k][1]
+        later = set(output).union(*(t for _, t in prepared[k + 1:]))
+        sum_x, term = _unneeded(term, set(other) | later)
+        sum_y, other = _unneeded(other, set(term) | later)
+        kept = output if k == len(prepared) - 1 else \
+            tuple(c for c in dict.fromkeys(term + other) if c in later)
+        steps.append((sum_x, sum_y, spec_of(term, other, kept)))
+        term = kept
+    sum_last, term = _unneeded(term, set(output))
+    return (tuple(p for p, _ in prepared), tuple(steps), sum_last,
+            tuple(term.index(c) for c in output))
+
+
+def _prepare(shape, term, sizes):
+    """``(actions, labels)`` for one operand: its broadcast axes of size 1 reshaped away
+    (``("reshape", shape)``), its repeated indices taken as diagonals (``("diagonal", i,
+    j)``); the labels that are left are distinct."""
+    actions = []
     keep = [i for i, label in enumerate(term) if shape[i] == sizes[label]]
     if len(keep) < len(term):
-        x = P.reshape_p(x, shape=tuple(shape[i] for i in keep))
+        actions.append(("reshape", tuple(shape[i] for i in keep)))
         term = tuple(term[i] for i in keep)
     while len(set(term)) < len(term):
         first = next(i for i, label in enumerate(term) if term.count(label) > 1)
         second = term.index(term[first], first + 1)
-        x = diagonal(x, 0, first, second)
+        actions.append(("diagonal", first, second))
         term = tuple(c for i, c in enumerate(term) if i not in (first, second)) + (term[first],)
-    return x, term
+    return tuple(actions), term
 
 
-def _sum_unneeded(x, term, needed):
-    """Sum the axes whose labels are not ``needed`` (nothing later uses them)."""
-    axes = tuple(i for i, label in enumerate(term) if label not in needed)
-    if not axes:
-        return x, term
-    return sum(x, axis=axes), tuple(c for c in term if c in needed)
+def _unneeded(term, needed):
+    """``(axes, labels)``: the axes whose labels are not ``needed`` (to sum), the others."""
+    return (tuple(i for i, label in enumerate(term) if label not in needed),
+            tuple(c for c in term if c in needed))
 
 
 def spec_of(a, b, out):
@@ -179,16 +196,20 @@ def spec_of(a, b, out):
     return f"{word(a)},{word(b)}->{word(out)}"
 
 
-def contract(prepared, output):
-    """Contract ``(value, labels)`` pairs left to right into the ``output`` labels."""
-    x, term = prepared[0]
-    for k in range(1, len(prepared)):
-        y, other = prepared[k]
-        later = set(output).union(*(t for _, t in prepared[k + 1:]))
-        x, term = _sum_unneeded(x, term, set(other) | later)
-        y, other = _sum_unneeded(y, other, set(term) | later)
-        last = k == len(prepared) - 1
-        kept = output if last else tuple(c for c in dict.fromkeys(term + other) if c in later)
-        x, term = P.einsum_p(x, y, spec=spec_of(term, other, kept)), kept
-    x, term = _sum_unneeded(x, term, set(output))
-    return P.transpose_p(x, axes=tuple(term.index(c) for c in output))
+def _summed(x, axes):
+    return P.sum_p(x, axis=axes, keepdims=False) if axes else x
+
+
+def run(recipe, arrays):
+    """Carry out a :func:`recipe` on the operands: the table's entries, one by one."""
+    prepare, steps, sum_last, perm = recipe
+    values = []
+    for x, actions in zip(arrays, prepare):
+        for action in actions:
+            x = P.reshape_p(x, shape=action[1]) if action[0] == "reshape" else \
+                diagonal(x, 0, action[1], action[2])
+        values.append(x)
+    x = values[0]
+    for y, (sum_x, sum_y, spec) in zip(values[1:], steps):
+        x = P.einsum_p(_summed(x, sum_x), _summed(y, sum_y), spec=spec)
+    return P.transpose_p(_summed(x, sum_last), axes=perm)

@@ -16,6 +16,8 @@ another contraction), with numpy's shape rules worked out here:
 computes it.
 """
 
+import functools
+
 import numpy as np
 
 from .. import primitives as P
@@ -33,15 +35,27 @@ matmul = implements(np.matmul)(P.matmul_p)
 def tensordot(a, b, axes=2):
     """numpy's ``tensordot``: ``axes`` an int ``N`` (the last ``N`` axes of ``a`` with the
     first ``N`` of ``b``) or a pair of axis sequences (or ints)."""
-    na, nb = ndim_of(a), ndim_of(b)
     if isinstance(axes, (int, np.integer)):
-        if not 0 <= axes <= min(na, nb):
-            raise shape_error("np.tensordot", f"axes={axes} for operands of shapes "
-                                              f"{shape_of(a)} and {shape_of(b)}")
-        left, right = tuple(range(na - axes, na)), tuple(range(int(axes)))
+        key = int(axes)
     else:
-        left, right = (_axis_list(a, side) for side in axes)
-    sa, sb = shape_of(a), shape_of(b)
+        key = tuple(int(s) if isinstance(s, (int, np.integer)) else tuple(map(int, s))
+                    for s in axes)
+    return P.einsum_p(a, b, spec=tensordot_spec(key, shape_of(a), shape_of(b)))
+
+
+@functools.lru_cache(maxsize=256)
+def tensordot_spec(axes, sa, sb):
+    """The ``einsum`` spec of ``tensordot(a, b, axes)`` for operands of shapes ``sa``, ``sb``."""
+    na, nb = len(sa), len(sb)
+    if isinstance(axes, int):
+        if not 0 <= axes <= min(na, nb):
+            raise shape_error("np.tensordot", f"axes={axes} for operands of shapes {sa} "
+                                              f"and {sb}")
+        left, right = tuple(range(na - axes, na)), tuple(range(axes))
+    elif len(axes) != 2:
+        raise shape_error("np.tensordot", f"axes={axes} is neither an int nor a pair")
+    else:
+        left, right = (_axis_list(n, side) for n, side in zip((na, nb), axes))
     if len(left) != len(right) or any(sa[i] != sb[j] for i, j in zip(left, right)):
         raise shape_error("np.tensordot", f"shape-mismatch for sum: axes {left} of {sa} "
                                           f"and {right} of {sb}")
@@ -49,16 +63,16 @@ def tensordot(a, b, axes=2):
     term_b = tuple(left[right.index(j)] if j in right else na + j for j in range(nb))
     out = tuple(i for i in term_a if i not in left) + tuple(na + j for j in range(nb)
                                                            if j not in right)
-    return P.einsum_p(a, b, spec=spec_of(term_a, term_b, out))
+    return spec_of(term_a, term_b, out)
 
 
-def _axis_list(x, axes):
-    """One side of tensordot's axes (an int or a sequence) as a tuple, in the given order."""
-    axes = (axes,) if isinstance(axes, (int, np.integer)) else tuple(axes)
-    result = tuple(axes_of("np.tensordot", x, a)[0] for a in axes)
-    if len(set(result)) != len(result):
-        raise shape_error("np.tensordot", f"an axis repeats in {axes}")
-    return result
+def _axis_list(ndim, axes):
+    """One side of tensordot's axes (an int or a tuple) for ``ndim`` axes, in its order."""
+    axes = (axes,) if isinstance(axes, int) else axes
+    if any(not -ndim <= i < ndim for i in axes) or len({i % ndim for i in axes}) != len(axes):
+        raise shape_error("np.tensordot", f"axes {axes} out of range or repeated for an "
+                                          f"operand of {ndim} axes")
+    return tuple(i % ndim for i in axes)
 
 
 @implements(np.dot)
