@@ -180,6 +180,17 @@ def test_numpy_linalg_dispatches_to_the_engines(rng):
         close(f(t).value, f(m), rtol=1e-12)
 
 
+@pytest.mark.parametrize("fun", [
+    lambda m, v: np.einsum("ij,j->", m, v), lambda m, v: np.linalg.det(m),
+    lambda m, v: np.sum(np.linalg.inv(m)), lambda m, v: np.sum(np.linalg.solve(m, v)),
+    lambda m, v: np.linalg.norm(m), lambda m, v: np.linalg.slogdet(m)[1],
+    lambda m, v: np.sum(np.cross(m, v)), lambda m, v: np.sum(np.tril(m) ** 2),
+], ids=["einsum", "det", "inv", "solve", "norm", "slogdet", "cross", "tril"])
+def test_float32_stays_float32(engine, a, rng, fun):
+    m, v = a.astype(np.float32), rng.standard_normal(3).astype(np.float32)
+    assert bt.grad(fun, argnums=(0, 1), engine=engine)(m, v)[0].dtype == np.float32
+
+
 # -- refusals ----------------------------------------------------------------------------
 REFUSED = [
     ("np.einsum", lambda x: np.einsum("ij", x, out=np.zeros((2, 2)))),

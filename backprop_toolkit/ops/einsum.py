@@ -8,14 +8,20 @@ derivatives are already in the table, so nothing here is calculus:
    numpy's interleaved form ``einsum(a, [0, 1], b, [1, 2], [0, 2])``;
 2. per operand: an axis of size 1 that broadcasts against a longer one is
    reshaped away, an index repeated in one term becomes a :func:`diagonal`;
-3. contract the operands left to right with ``einsum_p``, each step first
-   summing (``sum``) the indices that no later step and not the output needs.
-   Every step then has the form ``einsum_p`` transposes directly: its VJP is
-   another ``einsum_p`` with the output's and the operand's indices swapped;
-4. ``transpose`` to the output's order (a single operand).
+3. contract the operands left to right, in the order written, with
+   ``einsum_p``, each step first summing (``sum``) the indices that no later
+   step and not the output needs. Every step then has the form ``einsum_p``
+   transposes directly: its VJP is another ``einsum_p`` with the output's and
+   the operand's indices swapped;
+4. sum what no output index needs and ``transpose`` to the output's order
+   (a single operand: ``'ij->ji'``, ``'ij->'``).
 
-Each two-operand step runs as one BLAS matrix product (``np.matmul``), as
-fast as the equivalent ``@`` chain. ``optimize=`` is accepted and ignored.
+The steps are worked out once per subscripts and shapes (:func:`recipe`) and
+then only run. Each two-operand step is one BLAS matrix product
+(``np.matmul``), as fast as the equivalent ``@`` chain. ``optimize=`` (False,
+True, 'greedy', 'optimal') is accepted and ignored: the order is the one
+written, so write a chain in a cheap order (``'ij,jk,k->i'`` is cheaper as
+``'k,jk,ij->i'``).
 """
 
 import functools
