@@ -27,3 +27,5 @@ from .ops import (absolute, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, a
                   reciprocal, remainder, rint, round, sinc, sinh, tan, trunc)
 from .ops import (all, any, astype, average, count_nonzero, cumprod, cumsum, diff, min, prod,
                   std, var)
+from .ops import (cross, det, diag, diagonal, dot, einsum, inner, inv, kron, norm, outer, slogdet,
+                  solve, tensordot, trace, tril, triu, vdot)

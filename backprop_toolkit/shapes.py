@@ -7,6 +7,9 @@ derivative rules may call these helpers, since they work on shapes only:
 ``shape(*input_shapes, **params) -> output shape``.
 """
 
+import functools
+from collections import namedtuple
+
 import numpy as np
 
 
@@ -112,3 +115,85 @@ def index_shape(s, index):
 def where_shape(c, a, b):
     """``where(c, a, b)``: the three inputs broadcast together."""
     return tuple(np.broadcast_shapes(c, a, b))
+
+
+# -- contractions (einsum) and square matrices -----------------------------------------
+EinsumPlan = namedtuple("EinsumPlan", "perm_a perm_b batch free_a contracted free_b out_perm")
+
+
+@functools.lru_cache(maxsize=1024)
+def einsum_terms(spec):
+    """``"ij,jk->ik"`` as ``("ij", "jk", "ik")``, checked to be a contraction the entry
+    takes: two operands, no index twice in one term, and every operand index also in the
+    other operand or in the output (diagonals and lone sums are made before, by the op)."""
+    inputs, arrow, out = spec.partition("->")
+    terms = inputs.split(",")
+    if not arrow or len(terms) != 2:
+        raise ValueError(f"einsum spec {spec!r} is not of the form 'ab,bc->ac'")
+    a, b = terms
+    for term in (a, b, out):
+        if len(set(term)) != len(term):
+            raise ValueError(f"einsum spec {spec!r}: an index repeats in {term!r}")
+    for term, other in ((a, b + out), (b, a + out)):
+        if not set(term) <= set(other):
+            raise ValueError(f"einsum spec {spec!r}: indices of {term!r} must appear in the "
+                             "other operand or the output")
+    if not set(out) <= set(a + b):
+        raise ValueError(f"einsum spec {spec!r}: output indices must appear in an operand")
+    return a, b, out
+
+
+def einsum_shape(a, b, spec):
+    """The output shape of the two-operand contraction ``spec`` (equal sizes per index)."""
+    ta, tb, out = einsum_terms(spec)
+    sizes = {}
+    for term, shape in ((ta, a), (tb, b)):
+        if len(term) != len(shape):
+            raise ValueError(f"einsum spec {spec!r}: term {term!r} for an operand of shape "
+                             f"{tuple(shape)}")
+        for label, n in zip(term, shape):
+            if sizes.setdefault(label, n) != n:
+                raise ValueError(f"einsum spec {spec!r}: index {label!r} has sizes "
+                                 f"{sizes[label]} and {n}")
+    return tuple(sizes[label] for label in out)
+
+
+@functools.lru_cache(maxsize=1024)
+def einsum_plan(spec):
+    """How a contraction runs as one (batched) matrix product: the operands' axes permuted
+    to (batch, free, contracted) and (batch, contracted, free), then the product's axes
+    (batch, free of a, free of b) permuted to the output's order."""
+    a, b, out = einsum_terms(spec)
+    batch = tuple(c for c in a if c in b and c in out)
+    contracted = tuple(c for c in a if c in b and c not in out)
+    free_a = tuple(c for c in a if c not in b)
+    free_b = tuple(c for c in b if c not in a)
+    made = batch + free_a + free_b
+    return EinsumPlan(tuple(a.index(c) for c in batch + free_a + contracted),
+                      tuple(b.index(c) for c in batch + contracted + free_b),
+                      len(batch), len(free_a), len(contracted), len(free_b),
+                      tuple(made.index(c) for c in out))
+
+
+@functools.lru_cache(maxsize=1024)
+def einsum_transpose(spec, operand):
+    """The spec of the VJP for ``operand`` (0 or 1): the output's cotangent contracted with
+    the other operand gives this operand's indices (``ij,jk->ik`` gives ``ik,jk->ij``)."""
+    a, b, out = einsum_terms(spec)
+    return f"{out},{b}->{a}" if operand == 0 else f"{a},{out}->{b}"
+
+
+def square_batch(a):
+    """The batch shape of a stack of square matrices ``(..., n, n)``."""
+    if len(a) < 2 or a[-1] != a[-2]:
+        raise ValueError(f"expected a stack of square matrices (..., n, n), got shape "
+                         f"{tuple(a)}")
+    return tuple(a[:-2])
+
+
+def solve_shape(a, b):
+    """``solve(a, b)``: ``a`` is ``(..., n, n)``, ``b`` is ``(..., n, k)``, batches broadcast."""
+    batch = square_batch(a)
+    if len(b) < 2 or b[-2] != a[-1]:
+        raise ValueError(f"solve needs b of shape (..., {a[-1]}, k), got {tuple(b)}")
+    return tuple(np.broadcast_shapes(batch, tuple(b[:-2]))) + tuple(b[-2:])

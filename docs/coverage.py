@@ -64,17 +64,23 @@ def entries_of(sample):
     return names
 
 
+def numpy_name(function):
+    """``np.sum``, ``np.linalg.norm``: the name a student writes."""
+    module = getattr(function, "__module__", None) or "numpy"
+    return module.replace("numpy", "np", 1) + "." + function.__name__
+
+
 def coverage_table():
     rows = []
     registry = {**UFUNCS, **FUNCTIONS}
-    for function in sorted(registry, key=lambda f: f.__name__):
+    for function in sorted(registry, key=numpy_name):
         samples = SAMPLES.get(function, [])
         kind = samples[0].kind if samples else None
         entries = sorted({e for s in samples for e in entries_of(s)})
         reverse, forward, second = STATUS.get(kind, ("untested",) * 3)
         if kind == "smooth" and not all(s.second_order for s in samples):
             second = "no"
-        rows.append(f"| `np.{function.__name__}` | {', '.join(entries) or '-'} | "
+        rows.append(f"| `{numpy_name(function)}` | {', '.join(entries) or '-'} | "
                     f"{MEANING.get(kind, 'untested')} | {reverse} | {forward} | {second} |")
     footer = (f"\n{len(rows)} numpy functions. Every row holds on the tape and the symbolic "
               "engine alike.\n")

@@ -21,7 +21,8 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from primitive_examples import away_from_zero, normal, positive, signed, uniform, with_zeros
+from primitive_examples import (away_from_zero, normal, positive, signed, uniform,
+                                well_conditioned, with_zeros)
 
 
 class Sample(NamedTuple):
@@ -217,5 +218,88 @@ def merged(*families):
     return out
 
 
-SAMPLES = merged(CORE, ELEMENTWISE, REDUCTIONS)
+def einsum(spec, *shapes):
+    return Sample(lambda *xs: np.einsum(spec, *xs), tuple(normal(*s) for s in shapes))
+
+
+def norm(make, **kw):
+    return Sample(lambda x: np.linalg.norm(x, **kw), (make,))
+
+
+LINALG = {
+    np.einsum: [einsum("ij,jk->ik", (3, 4), (4, 2)), einsum("ij,jk", (3, 4), (4, 2)),
+                einsum("ii->i", (3, 3)), einsum("ii", (3, 3)), einsum("ji", (2, 3)),
+                einsum("...ij,...jk->...ik", (2, 3, 4), (4, 2)),
+                einsum("...i,...i", (3, 4), (1, 4)), einsum("i,ij,j->", (3,), (3, 4), (4,)),
+                einsum("bij,bjk->bik", (2, 3, 4), (2, 4, 2)), einsum("iij->j", (2, 2, 3)),
+                einsum("ij,jk,kl->il", (2, 3), (3, 4), (4, 2)), einsum("i,j->ij", (3,), (2,)),
+                einsum("ijk->", (2, 3, 2)), einsum("ij,j->i", (2, 1), (3,)),
+                Sample(lambda a, b: np.einsum(a, [0, 1], b, [1, 2], [0, 2]),
+                       (normal(3, 4), normal(4, 2)))],
+    np.tensordot: [Sample(lambda a, b: np.tensordot(a, b), (normal(2, 3, 4), normal(3, 4, 2))),
+                   Sample(lambda a, b: np.tensordot(a, b, axes=1), (normal(2, 3), normal(3, 4))),
+                   Sample(lambda a, b: np.tensordot(a, b, axes=0), (normal(2), normal(3))),
+                   Sample(lambda a, b: np.tensordot(a, b, axes=([1, 0], [0, 1])),
+                          (normal(3, 4, 2), normal(4, 3, 2))),
+                   Sample(lambda a, b: np.tensordot(a, b, axes=(-1, 0)),
+                          (normal(3, 4), normal(4, 2)))],
+    np.dot: [Sample(lambda a, b: np.dot(a, b), (normal(3, 4), normal(4, 2))),
+             Sample(lambda a, b: np.dot(a, b), (normal(4), normal(4))),
+             Sample(lambda a, b: np.dot(a, b), (normal(), normal(3, 2))),
+             Sample(lambda a, b: np.dot(a, b), (normal(2, 3, 4), normal(4))),
+             Sample(lambda a, b: np.dot(a, b), (normal(4), normal(2, 4, 3))),
+             Sample(lambda a, b: np.dot(a, b), (normal(2, 3, 4), normal(2, 4, 3)))],
+    np.inner: [Sample(lambda a, b: np.inner(a, b), (normal(2, 3), normal(4, 3))),
+               Sample(lambda a, b: np.inner(a, b), (normal(3), normal(3))),
+               Sample(lambda a, b: np.inner(a, b), (normal(), normal(3)))],
+    np.outer: [Sample(lambda a, b: np.outer(a, b), (normal(3), normal(2))),
+               Sample(lambda a, b: np.outer(a, b), (normal(2, 3), normal(2)))],
+    np.vdot: [Sample(lambda a, b: np.vdot(a, b), (normal(2, 3), normal(6)))],
+    np.kron: [Sample(lambda a, b: np.kron(a, b), (normal(2, 3), normal(3, 2))),
+              Sample(lambda a, b: np.kron(a, b), (normal(2), normal(3, 2)))],
+    np.cross: [Sample(lambda a, b: np.cross(a, b), (normal(3), normal(3))),
+               Sample(lambda a, b: np.cross(a, b), (normal(4, 3), normal(3))),
+               Sample(lambda a, b: np.cross(a, b, axisa=0, axisc=0), (normal(3, 4), normal(4, 3))),
+               Sample(lambda a, b: np.cross(a, b, axis=1), (normal(2, 3, 2), normal(2, 3, 2)))],
+    np.trace: [Sample(lambda a: np.trace(a), (normal(3, 3),)),
+               Sample(lambda a: np.trace(a, offset=1), (normal(3, 4),)),
+               Sample(lambda a: np.trace(a, -1, 2, 0), (normal(3, 2, 4),))],
+    np.diagonal: [Sample(lambda a: np.diagonal(a), (normal(3, 4),)),
+                  Sample(lambda a: np.diagonal(a, 1, 2, 0), (normal(2, 3, 4),)),
+                  Sample(lambda a: np.diagonal(a, -2), (normal(4, 3),))],
+    np.diag: [Sample(lambda v: np.diag(v), (normal(3),)),
+              Sample(lambda v: np.diag(v, k=2), (normal(3),)),
+              Sample(lambda v: np.diag(v, k=-1), (normal(3),)),
+              Sample(lambda a: np.diag(a, k=1), (normal(3, 4),))],
+    np.tril: [Sample(lambda a: np.tril(a), (normal(3, 4),)),
+              Sample(lambda a: np.tril(a, 1), (normal(2, 3, 3),))],
+    np.triu: [Sample(lambda a: np.triu(a), (normal(4, 3),)),
+              Sample(lambda a: np.triu(a, -1), (normal(2, 3, 3),))],
+    np.linalg.norm: [norm(normal(3, 4)), norm(normal(5), ord=1), norm(normal(5), ord=np.inf),
+                     norm(normal(5), ord=-np.inf), norm(normal(5), ord=3),
+                     norm(normal(3, 4), axis=1), norm(normal(3, 4), axis=0, keepdims=True),
+                     norm(normal(2, 3, 4), ord=2, axis=-1), norm(normal(3, 4), ord="fro"),
+                     norm(normal(3, 4), ord=1), norm(normal(3, 4), ord=-1),
+                     norm(normal(3, 4), ord=np.inf),
+                     norm(normal(3, 4, 2), ord=-np.inf, axis=(2, 0), keepdims=True),
+                     norm(normal(2, 3, 4), keepdims=True)],
+    np.linalg.det: [Sample(lambda a: np.linalg.det(a), (well_conditioned(3),)),
+                    Sample(lambda a: np.linalg.det(a), (well_conditioned(2, 3),))],
+    np.linalg.slogdet: [Sample(lambda a: np.linalg.slogdet(a).logabsdet, (normal(3, 3),)),
+                        Sample(lambda a: np.linalg.slogdet(a)[0] * np.exp(np.linalg.slogdet(a)[1]),
+                               (normal(2, 3, 3),))],
+    np.linalg.inv: [Sample(lambda a: np.linalg.inv(a), (well_conditioned(3),)),
+                    Sample(lambda a: np.linalg.inv(a), (well_conditioned(2, 3),))],
+    np.linalg.solve: [Sample(lambda a, b: np.linalg.solve(a, b), (well_conditioned(3), normal(3))),
+                      Sample(lambda a, b: np.linalg.solve(a, b),
+                             (well_conditioned(3), normal(3, 2))),
+                      Sample(lambda a, b: np.linalg.solve(a, b),
+                             (well_conditioned(2, 3), normal(3))),
+                      Sample(lambda a, b: np.linalg.solve(a, b),
+                             (well_conditioned(2, 3), normal(2, 3, 2))),
+                      Sample(lambda a, b: np.linalg.solve(a, b),
+                             (well_conditioned(3), normal(2, 3, 2)))],
+}
+
+SAMPLES = merged(CORE, ELEMENTWISE, REDUCTIONS, LINALG)
 """Every numpy function with a meaning in the op language, with its samples."""

@@ -38,6 +38,10 @@ def with_zeros(rng):
     x = rng.uniform(0.5, 1.5, (3, 4)) * rng.choice([-1.0, 1.0], (3, 4))
     x[0, 1] = x[1, 0] = x[1, 2] = 0.0
     return x
+def well_conditioned(*shape):
+    """A stack of n x n matrices near 3 I: invertible, with a moderate condition number."""
+    n = shape[-1]
+    return lambda rng: 3.0 * np.eye(n) + rng.standard_normal(shape[:-1] + (n, n))
 
 
 def args(*makers):
@@ -153,4 +157,18 @@ EXAMPLES = {
                (args(normal(3, 4), normal(4)), {}),
                (args(normal(4), normal(4)), {}),
                (args(normal(2, 3, 4), normal(4, 2)), {})],
+    "einsum": [(args(normal(3, 4), normal(4, 2)), {"spec": "ab,bc->ac"}),
+               (args(normal(2, 3, 4), normal(2, 4, 5)), {"spec": "abc,acd->abd"}),
+               (args(normal(3, 4), normal(2, 4)), {"spec": "ab,cb->ca"}),
+               (args(normal(3), normal(2)), {"spec": "a,b->ab"}),
+               (args(normal(4), normal(4)), {"spec": "a,a->"}),
+               (args(normal(), normal(3)), {"spec": ",a->a"}),
+               (args(normal(2, 3), normal(2, 3)), {"spec": "ab,ab->ba"})],
+    "det": [(args(well_conditioned(3)), {}), (args(well_conditioned(2, 3)), {})],
+    "logabsdet": [(args(well_conditioned(3)), {}), (args(normal(2, 3, 3)), {})],
+    "det_sign": [(args(normal(2, 3, 3)), {})],
+    "inv": [(args(well_conditioned(3)), {}), (args(well_conditioned(2, 3)), {})],
+    "solve": [(args(well_conditioned(3), normal(3, 2)), {}),
+              (args(well_conditioned(2, 3), normal(3, 1)), {}),
+              (args(well_conditioned(3), normal(2, 3, 2)), {})],
 }

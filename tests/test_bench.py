@@ -77,3 +77,9 @@ def test_measurement_and_reports(tmp_path):
     assert "| W1 | case | tape |" in (tmp_path / "results" / "latest.md").read_text()
     assert (tmp_path / "benchmarks.svg").read_text().startswith("<?xml")
     assert "What the results teach" in (tmp_path / "benchmarks.md").read_text()
+
+
+def test_einsum_and_tensordot_mlps_agree_with_matmul():
+    from bench import einsum_vs_matmul
+
+    assert_agree(einsum_vs_matmul.check(), rtol=1e-12, atol=1e-14)

@@ -142,10 +142,11 @@ def test_reading_value_on_the_tape_is_allowed():
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_numpy_functions_without_an_entry_raise_naming_them(engine):
-    with pytest.raises(bt.BackpropError, match="np.fft"):
+    with pytest.raises(bt.BackpropError, match=r"np\.fft\.fft"):
         bt.vjp(np.fft.fft, np.array([1.0, 2.0, 3.0]), engine=engine)
-    with pytest.raises(bt.BackpropError, match="np.outer"):
-        bt.jacobian(lambda x: np.outer(x, x), engine=engine)(np.array([1.0, 2.0]))
+    with pytest.raises(bt.BackpropError, match=r"np\.linalg\.eigvalsh"):
+        bt.jacobian(lambda x: np.linalg.eigvalsh(np.outer(x, x)),
+                    engine=engine)(np.array([1.0, 2.0]))
 
 
 @pytest.mark.parametrize("engine", ENGINES)

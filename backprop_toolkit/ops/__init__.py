@@ -16,7 +16,10 @@ from primitives (``mean``). One module per family:
   ``argmax`` is refused;
 * :mod:`.casting`: ``astype``;
 * :mod:`.shape`: ``transpose``, ``reshape``, broadcasting, indexing, ``stack``;
-* :mod:`.linalg`: ``matmul`` and the contractions;
+* :mod:`.linalg`: ``matmul`` and the contractions (``dot``, ``tensordot``, ``outer``, ...);
+* :mod:`.einsum`: numpy's ``einsum``, as a chain of two-operand contractions;
+* :mod:`.diagonals`: ``diagonal``, ``trace``, ``diag``, ``tril``, ``triu``;
+* :mod:`.np_linalg`: numpy.linalg's ``norm``, ``det``, ``slogdet``, ``inv``, ``solve``;
 * :mod:`.operators`: :class:`Operators`, the ``+ - * / ** @ [] .T < >`` and the array
   methods (``x.sum(axis=0)``, ``x.reshape(2, 3)``) of every engine value, and numpy's own
   functions called on one;
@@ -41,6 +44,10 @@ from .piecewise import (around, ceil, clip, floor, fmax, fmin, fmod, minimum, mo
 from .linalg import matmul  # noqa: F401
 from .numpy_api import (FUNCTIONS, REFUSED, UFUNCS, implements, no_entry, refused,  # noqa: F401
                         refuses)
+from .diagonals import diag, diagonal, trace, tril, triu  # noqa: F401
+from .einsum import einsum  # noqa: F401
+from .linalg import cross, dot, inner, kron, outer, tensordot, vdot  # noqa: F401
+from .np_linalg import det, inv, norm, slogdet, solve  # noqa: F401
 from .operators import Operators  # noqa: F401
 from .reductions import (average, log_softmax, logsumexp, max, mean, min, prod,  # noqa: F401
                          softmax, std, sum, var)

@@ -12,8 +12,9 @@ One file per family: :mod:`.elementwise` (arithmetic, functions, comparisons,
 ``where``, ``astype``), :mod:`.functions` (trigonometric, hyperbolic, exponential and
 logarithmic functions, ``arctan2``, ``hypot``, ``logaddexp``), :mod:`.piecewise`
 (``minimum``, the remainders, the integer-valued roundings), :mod:`.reductions`
-(``sum``, ``prod``, ``max``, ``cumsum``, the softmax family) and :mod:`.linear` (broadcasting,
-reshaping, indexing, ``matmul``); the shape rules are in
+(``sum``, ``prod``, ``max``, ``cumsum``, the softmax family), :mod:`.linear` (broadcasting,
+reshaping, indexing, ``matmul``) and :mod:`.linalg` (``einsum``, ``det``, ``inv``,
+``solve``); the shape rules are in
 :mod:`backprop_toolkit.shapes`, the dict of entries in :mod:`.table`. A
 user's own primitives (``bt.elementwise``, ``bt.primitive``) are made the
 same way in :mod:`.user`, outside the table.
@@ -48,6 +49,7 @@ from .elementwise import (abs_p, add_p, astype_p, cos_p, div_p, equal_p, exp_p, 
 from .functions import (arccos_p, arccosh_p, arcsin_p, arcsinh_p, arctan2_p, arctan_p,
                         arctanh_p, cbrt_p, cosh_p, expm1_p, hypot_p, log1p_p, log2_p, log10_p,
                         logaddexp2_p, logaddexp_p, sinc_p, sinh_p, tan_p)
+from .linalg import det_p, det_sign_p, einsum_p, inv_p, logabsdet_p, solve_p
 from .linear import (broadcast_to_p, fresh_p, getitem_p, matmul_p, reshape_p, scatter_add_p,
                      sum_to_p, transpose_p)
 from .piecewise import ceil_p, floor_p, fmod_p, minimum_p, remainder_p, round_p, trunc_p

@@ -58,8 +58,10 @@ LATEX = {
     P.log2_p: ("\\log_2 {0}", 3, ()), P.log10_p: ("\\log_{{10}} {0}", 3, ()),
     P.floor_p: ("\\left\\lfloor {0} \\right\\rfloor", 5, (0,)),
     P.ceil_p: ("\\left\\lceil {0} \\right\\rceil", 5, (0,)),
+    P.det_p: ("\\det {0}", 3, ()), P.inv_p: ("{0}^{{-1}}", 4, ()),
+    P.logabsdet_p: ("\\log \\left|\\det {0}\\right|", 5, (0,)),
 }
-TIGHT = (P.power_p, P.square_p, P.transpose_p, P.neg_p)  # an operand of equal precedence needs ( )
+TIGHT = (P.power_p, P.square_p, P.transpose_p, P.neg_p, P.inv_p)  # an operand of equal precedence needs ( )
 ATOM = 6  # names and numbers never need parentheses
 
 

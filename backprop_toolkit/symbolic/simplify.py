@@ -18,7 +18,7 @@ What the rewrites keep:
   ``0 - x`` and ``where`` with a constant condition give numpy's result for
   every ``x``, inf and nan included (``x + 0`` and ``0 - x`` up to the sign
   of a zero); ``c * (d * x) -> (c d) * x`` rounds once where numpy rounds twice;
-* ``x * 0 -> 0``, ``0 @ x -> 0``, ``x - x -> 0`` and ``0 / x -> 0``
+* ``x * 0 -> 0``, ``0 @ x -> 0`` (``einsum`` too), ``x - x -> 0`` and ``0 / x -> 0``
   **assume that ``x`` is finite** (and nonzero, for ``0 / x``): for ``x =
   inf`` or ``nan`` numpy gives ``nan``, the simplified graph 0. Derivative
   graphs are full of such zeros, and dropping them is most of what
@@ -93,7 +93,8 @@ def times_one(n):                     # x * 1 = 1 * x = x
 
 
 def times_zero(n):                    # x * 0 = 0,  0 / x = 0,  0 @ x = 0  (x finite, nonzero)
-    if (n.prim is P.mul_p or n.prim is P.matmul_p) and any(is_const(i, 0) for i in n.inputs):
+    if (n.prim is P.mul_p or n.prim is P.matmul_p or n.prim is P.einsum_p) \
+            and any(is_const(i, 0) for i in n.inputs):
         return filled(n, 0)
     if n.prim is P.div_p and is_const(n.inputs[0], 0):
         return filled(n, 0)
@@ -172,6 +173,7 @@ def known_branch(n):                  # where(True, a, b) = a,  where(False, a, 
 
 REWRITES = {
     P.mul_p: [times_one, times_zero, constants_together], P.matmul_p: [times_zero],
+    P.einsum_p: [times_zero],
     P.div_p: [times_zero, over_one],
     P.add_p: [plus_zero, plus_negated], P.sub_p: [plus_zero, zero_minus, minus_self],
     P.power_p: [over_one, to_the_zero], P.neg_p: [double_negation],

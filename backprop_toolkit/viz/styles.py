@@ -54,7 +54,9 @@ GATE_SYMBOL = {P.add_p: "+", P.sub_p: "−", P.mul_p: "×", P.div_p: "÷", P.neg
                P.prod_p: "Π", P.cumsum_p: "cumΣ", P.astype_p: "cast",
                P.where_p: "?:", P.softmax_p: "softmax", P.log_softmax_p: "logsm",
                P.logsumexp_p: "lse", P.minimum_p: "min", P.tan_p: "tan", P.floor_p: "⌊x⌋",
-               P.ceil_p: "⌈x⌉", P.remainder_p: "mod"}
+               P.ceil_p: "⌈x⌉", P.remainder_p: "mod",
+               P.einsum_p: "Σ×", P.det_p: "det", P.inv_p: "A⁻¹",
+               P.solve_p: "A\\b", P.logabsdet_p: "log|det|"}
 
 
 def gate_symbol(prim):
