@@ -20,3 +20,7 @@ from .ops import (abs, add, broadcast_to, cos, div, elementwise, equal, exp, get
                   maximum, mean, mul, neg, not_equal, power, primitive, relu, reshape, sigmoid,
                   sign, sin, softmax, sqrt, square, stack, stop_gradient, sub, sum, sum_to, tanh,
                   transpose, where)
+from .ops import (array_split, atleast_1d, atleast_2d, atleast_3d, column_stack, concatenate,
+                  dsplit, dstack, expand_dims, flip, fliplr, flipud, hsplit, hstack, moveaxis,
+                  pad, ravel, repeat, roll, rot90, sort, split, squeeze, swapaxes, take,
+                  take_along_axis, tile, vsplit, vstack)

@@ -7,7 +7,10 @@ from primitives (``mean``). One module per family:
 
 * :mod:`.pointwise`: elementwise arithmetic, functions of one input, comparisons, ``where``;
 * :mod:`.reductions`: ``sum``, ``mean``, ``max``, the softmax family;
-* :mod:`.shape`: ``transpose``, ``reshape``, broadcasting, indexing, ``stack``;
+* :mod:`.shape`: ``transpose``, ``reshape``, broadcasting, indexing, ``squeeze``, ``moveaxis``;
+* :mod:`.joining`: ``concatenate``, ``stack`` and its family, ``split`` and its family;
+* :mod:`.rearranging`: ``flip``, ``roll``, ``rot90``, ``repeat``, ``tile``, ``pad``, ``sort``,
+  ``take``;
 * :mod:`.linalg`: ``matmul`` and the contractions;
 * :mod:`.operators`: :class:`Operators`, the ``+ - * / ** @ [] .T < >`` of every
   engine value, and numpy's own functions called on one;
@@ -26,4 +29,9 @@ from .linalg import matmul  # noqa: F401
 from .numpy_api import FUNCTIONS, UFUNCS, implements, no_entry  # noqa: F401
 from .operators import Operators  # noqa: F401
 from .reductions import log_softmax, logsumexp, max, mean, softmax, sum  # noqa: F401
-from .shape import broadcast_to, getitem, reshape, stack, sum_to, transpose  # noqa: F401
+from .shape import (atleast_1d, atleast_2d, atleast_3d, broadcast_to, expand_dims,  # noqa: F401
+                    getitem, moveaxis, ravel, reshape, squeeze, sum_to, swapaxes, transpose)
+from .joining import (array_split, column_stack, concatenate, dsplit, dstack,  # noqa: F401
+                      hsplit, hstack, split, stack, vsplit, vstack)
+from .rearranging import (flip, fliplr, flipud, pad, repeat, roll, rot90, sort,  # noqa: F401
+                          take, take_along_axis, tile)

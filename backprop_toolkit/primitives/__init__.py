@@ -9,8 +9,9 @@ and how its derivative is computed, **in the op language** (``*``, ``+``,
 * the symbolic engine feeds nodes, so a rule builds the derivative graph.
 
 One file per family: :mod:`.elementwise` (arithmetic, functions, comparisons,
-``where``), :mod:`.reductions` (``sum``, ``max``, the softmax family) and
-:mod:`.linear` (broadcasting, reshaping, indexing, ``matmul``); the shape
+``where``), :mod:`.reductions` (``sum``, ``max``, the softmax family),
+:mod:`.linear` (broadcasting, reshaping, indexing, ``matmul``) and :mod:`.shape`
+(``concatenate``, of any number of inputs, and ``sort_by``); the shape
 rules are in :mod:`backprop_toolkit.shapes`, the dict of entries in
 :mod:`.table`. A user's own primitives (``bt.elementwise``, ``bt.primitive``)
 are made the same way in :mod:`.user`, outside the table.
@@ -45,4 +46,5 @@ from .elementwise import (abs_p, add_p, cos_p, div_p, equal_p, exp_p, greater_eq
 from .linear import (broadcast_to_p, fresh_p, getitem_p, matmul_p, reshape_p, scatter_add_p,
                      sum_to_p, transpose_p)
 from .reductions import log_softmax_p, logsumexp_p, max_p, softmax_p, sum_p
+from .shape import concatenate_p, sort_by_p
 from .table import TABLE, register
