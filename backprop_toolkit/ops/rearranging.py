@@ -170,6 +170,9 @@ def sort(a, axis=-1, kind=None, order=None, *, stable=None):
     if order is not None:
         raise unsupported("sort", "order= sorts structured arrays by field; engine values "
                                   "have no fields")
+    if kind is not None and stable is not None:
+        raise unsupported("sort", "`kind` and `stable` can't be given at the same time; use "
+                                  "only one of them")
     if axis is None:
         a, axis = ravel(a), 0
     return P.sort_by_p(a, a, axis=axis_in("sort", axis, ndim_of(a)), inverse=False)
@@ -221,45 +224,56 @@ def take_along_axis(arr, indices, axis=-1):
 
 
 # -- pad ----------------------------------------------------------------------------
-COPYING_MODES = ("edge", "reflect", "symmetric", "wrap")
-
-
 @implements(np.pad)
 def pad(array, pad_width, mode="constant", **kwargs):
     """``array`` with a border of ``pad_width`` entries (numpy's forms: ``n``, ``(before,
-    after)``, one pair per axis). ``mode='constant'`` (with ``constant_values``) places the
-    array into zeros (``scatter_add``) and adds the border; ``'edge'``, ``'reflect'``,
-    ``'symmetric'`` and ``'wrap'`` copy entries, a ``getitem`` per axis."""
+    after)``, one pair per axis, ``{axis: pair}``). ``mode='constant'`` (with
+    ``constant_values``) places the array into zeros (``scatter_add``) and adds the border;
+    ``'edge'``, ``'reflect'``, ``'symmetric'`` and ``'wrap'`` copy entries, a ``getitem``
+    per axis with the index numpy's own ``pad`` makes of ``arange(n)``."""
     shape = shape_of(array)
+    widths = pad_widths(pad_width, len(shape))
+    allowed = {"constant": {"constant_values"}, "reflect": {"reflect_type"},
+               "symmetric": {"reflect_type"}, "edge": set(), "wrap": set()}
+    if mode not in allowed:
+        raise unsupported("pad", f"mode={mode!r} is not supported; use 'constant' (with "
+                                 "constant_values), 'edge', 'reflect', 'symmetric' or 'wrap'")
+    if not set(kwargs) <= allowed[mode]:
+        raise unsupported("pad", f"unsupported keyword arguments for mode {mode!r}: "
+                                 f"{sorted(set(kwargs) - allowed[mode])}")
+    if mode == "constant":
+        return _pad_constant(array, shape, widths, kwargs.get("constant_values", 0))
+    if kwargs.get("reflect_type", "even") != "even":
+        raise unsupported("pad", "reflect_type='odd' computes new values; only 'even' is "
+                                 "supported")
+    return _pad_copying(array, shape, widths, mode)
+
+
+def pad_widths(pad_width, ndim):
+    """``pad_width`` in any of numpy's forms as ``(before, after)`` int pairs, one per axis."""
+    if isinstance(pad_width, dict):
+        pairs = [(0, 0)] * ndim
+        for axis, width in pad_width.items():
+            pairs[axis_in("pad", axis, ndim)] = (width, width) if np.ndim(width) == 0 else width
+        pad_width = pairs
     widths = numbers("pad", "pad_width", pad_width)
     if widths.dtype.kind not in "iu":
         raise ShapeError(f"pad: pad_width must be integers, got {pad_width!r}\n"
                          f"  at {format_where(user_frame())}")
     try:
-        widths = np.broadcast_to(widths, (len(shape), 2))
+        widths = np.broadcast_to(widths, (ndim, 2))
     except ValueError:
-        raise ShapeError(f"pad: pad_width {pad_width!r} does not fit an array of "
-                         f"{len(shape)} axes\n  at {format_where(user_frame())}") from None
+        raise ShapeError(f"pad: pad_width {pad_width!r} does not fit an array of {ndim} "
+                         f"axes\n  at {format_where(user_frame())}") from None
     if np.any(widths < 0):
         raise ShapeError(f"pad: pad_width can't contain negative values, got {pad_width!r}\n"
                          f"  at {format_where(user_frame())}")
-    if mode == "constant" and set(kwargs) <= {"constant_values"}:
-        return _pad_constant(array, shape, widths, kwargs.get("constant_values", 0))
-    if mode in COPYING_MODES and set(kwargs) <= ({"reflect_type"} if mode in
-                                                 ("reflect", "symmetric") else set()):
-        if kwargs.get("reflect_type", "even") != "even":
-            raise unsupported("pad", "reflect_type='odd' computes new values; only 'even'")
-        return _pad_copying(array, shape, widths, mode)
-    if mode in ("constant",) + COPYING_MODES:
-        raise unsupported("pad", f"unsupported keyword arguments for mode {mode!r}: "
-                                 f"{sorted(kwargs)}")
-    raise unsupported("pad", f"mode={mode!r} is not supported; use 'constant' (with "
-                             "constant_values), 'edge', 'reflect', 'symmetric' or 'wrap'")
+    return [(int(b), int(a)) for b, a in widths]
 
 
 def _pad_constant(array, shape, widths, constant_values):
-    padded = tuple(int(b + n + a) for n, (b, a) in zip(shape, widths))
-    inside = tuple(slice(int(b), int(b) + n) for n, (b, _) in zip(shape, widths))
+    padded = tuple(b + n + a for n, (b, a) in zip(shape, widths))
+    inside = tuple(slice(b, b + n) for n, (b, _) in zip(shape, widths))
     placed = P.scatter_add_p(array, index=inside, shape=padded)
     values = numbers("pad", "constant_values", constant_values)
     border = np.pad(np.zeros(shape, dtype=float_dtype(array)), widths, mode="constant",
@@ -270,6 +284,6 @@ def _pad_constant(array, shape, widths, constant_values):
 def _pad_copying(array, shape, widths, mode):
     for d, (n, (before, after)) in enumerate(zip(shape, widths)):
         if before or after:
-            index = np.pad(np.arange(n), (int(before), int(after)), mode=mode)
+            index = np.pad(np.arange(n), (before, after), mode=mode)
             array = P.getitem_p(array, index=along(d, index))
     return array

@@ -99,14 +99,17 @@ def size_of(x):
 
 
 def at_least(a, ndim):
-    """``a`` with axes of length 1 added as ``np.atleast_1d/2d/3d`` add them."""
+    """``a`` with axes of length 1 added as ``np.atleast_1d/2d/3d`` add them: a scalar
+    becomes ``(1, ..., 1)``, a vector a row ``(1, n)`` (or ``(1, n, 1)``), a matrix
+    ``(m, n, 1)``."""
     shape = shape_of(a)
     if len(shape) >= ndim:
         return a
-    if ndim == 3 and len(shape) == 2:
-        return P.reshape_p(a, shape=shape + (1,))
-    padded = {0: (1,) * ndim, 1: (1,) + shape + (1,) * (ndim - 2)}[len(shape)]
-    return P.reshape_p(a, shape=padded)
+    if len(shape) == 0:
+        return P.reshape_p(a, shape=(1,) * ndim)
+    if len(shape) == 1:
+        return P.reshape_p(a, shape=(1,) + shape + (1,) * (ndim - 2))
+    return P.reshape_p(a, shape=shape + (1,))
 
 
 def _at_least_all(arys, ndim):

@@ -77,11 +77,11 @@ def fold_constants(n):              # op(constants) = its value (unless it would
 
 
 def swells(n):
-    """Folding ``n`` would keep a large array, bigger than its inputs (``scatter_add`` into a
-    big shape), until simplifying ends: ``n**2`` numbers for the gradients of ``x[i]``, each
-    ``i``. Left as a node, the program computes it and frees it after its last use."""
+    """Folding ``n`` would keep a large array, more numbers than its inputs hold (``scatter_add``
+    into a big shape), until simplifying ends: ``n**2`` numbers for the gradients of ``x[i]``,
+    each ``i``. Left as a node, the program computes it and frees it after its last use."""
     size = int(np.prod(n.shape, dtype=np.int64))
-    return size > SMALL_CONSTANT and all(size > np.size(i.value) for i in n.inputs)
+    return size > SMALL_CONSTANT and size > sum(np.size(i.value) for i in n.inputs)
 
 
 def folds_weak(n, value):
