@@ -69,4 +69,4 @@ def numpy_only(op, **given):
         if value is not None:
             raise unsupported(op, f"{name}= is not supported on engine values (an engine value "
                                   "is never written into, and its dtype follows its inputs'); "
-                                  f"leave {name} out and use the result")
+                                  f"drop {name}= and use the returned value")
