@@ -142,11 +142,12 @@ def check_primitive(prim, args, params=None, engine="tape", rtol=1e-5, atol=1e-6
     3. second order, reverse over reverse: the gradient of ``<w, vjp(u)>``;
     4. second order, forward over reverse: ``jvp`` of ``<w, vjp(u)>``.
 
-    Only inputs with a rule (not ``None``) are perturbed. Raises an
-    ``AssertionError`` that names the check, the input and the entry.
+    Only inputs with a rule (not ``None``) are perturbed (every input of a variadic
+    entry). Raises an ``AssertionError`` that names the check, the input and the entry.
     """
     params = params or {}
-    diff = [i for i, rule in enumerate(prim.vjp) if rule is not None]
+    diff = list(range(len(args))) if prim.variadic else \
+        [i for i, rule in enumerate(prim.vjp) if rule is not None]
     if prim.boolean or not diff:
         return
     _run_checks(_Case(lambda *xs: prim(*xs, **params), args, diff, prim.name, rtol, atol, seed,

@@ -64,11 +64,18 @@ class Primitive:
         dtype_rule: optional ``dtype_rule(*input_dtypes, **params) -> dtype`` for an
             op that decides its output's dtype itself (``astype``); by default a
             symbolic node takes its inputs' float type (bool for ``boolean``).
+        variadic: the entry takes any number of inputs (``concatenate``). ``vjp``
+            and ``jvp`` then hold ONE rule each, for all the inputs at once:
+            ``vjp(g, out, *inputs, **params)`` returns the list of every input's
+            cotangent, ``jvp(tangents, out, *inputs, **params)`` the output's
+            tangent from the list of the inputs' tangents (``None`` where an input
+            has none). One call per node: a rule per input, each handed all ``n``
+            inputs, would cost ``n**2``.
     """
 
 
     def __init__(self, name, impl, shape, vjp, jvp, boolean=False, doc="", identity=None,
-                 dtype_rule=None):
+                 dtype_rule=None, variadic=False):
         self.name = name
         self.impl = impl
         self.shape = shape
@@ -77,17 +84,35 @@ class Primitive:
         self.boolean = boolean
         self.identity = identity
         self.dtype_rule = dtype_rule
+        self.variadic = variadic
         # whether any input has a derivative rule (comparisons, sign, stop_gradient have none:
         # their outputs are constants); an attribute, read for every op recorded or swept
         self.differentiable = not boolean and any(rule is not None for rule in self.vjp)
         self.__doc__ = doc or f"The primitive {name!r}."
-        if len(self.vjp) != len(self.jvp):
-            raise ValueError(f"{name}: {len(self.vjp)} VJP rules but {len(self.jvp)} JVP rules")
+        if len(self.vjp) != len(self.jvp) or (variadic and len(self.vjp) != 1):
+            raise ValueError(f"{name}: {len(self.vjp)} VJP rules but {len(self.jvp)} JVP rules"
+                             + " (a variadic entry has one of each)" * variadic)
 
     @property
     def arity(self):
-        """Number of array inputs."""
-        return len(self.vjp)
+        """Number of array inputs (``None``: any number, a variadic entry)."""
+        return None if self.variadic else len(self.vjp)
+
+    def vjp_rule(self, k):
+        """Input ``k``'s VJP rule ``rule(g, out, *inputs, **params)``, for the drawings that
+        show one input's share; a variadic entry's is a view of its joint rule."""
+        if not self.variadic:
+            return self.vjp[k]
+        joint = self.vjp[0]
+        return lambda g, out, *inputs, **params: joint(g, out, *inputs, **params)[k]
+
+    def jvp_rule(self, k):
+        """Input ``k``'s JVP rule ``rule(t, out, *inputs, **params)`` (as :meth:`vjp_rule`)."""
+        if not self.variadic:
+            return self.jvp[k]
+        joint = self.jvp[0]
+        return lambda t, out, *inputs, **params: joint(
+            [t if j == k else None for j in range(len(inputs))], out, *inputs, **params)
 
     def __repr__(self):
         return f"<primitive {self.name}>"

@@ -43,8 +43,13 @@ def conversion_error(what, engine):
         f"{what} of a {engine} value that is being differentiated: a plain number has no "
         "derivative, so the result would be silently wrong. Use the toolkit's ops on it "
         "(bt.sin(x), not math.sin(x) or np.fft.fft(x) without an entry); to read the number on "
-        "purpose, use x.value (tape) or bt.stop_gradient(x).\n"
+        f"purpose, use x.value (tape) or bt.stop_gradient(x).{ARRAY_HINT * ('array' in what)}\n"
         f"  at {format_where(user_frame())}")
+
+
+ARRAY_HINT = (" To build an array from engine values, write np.stack([x[0], 2 * x[1]]) (or "
+              "bt.stack, np.concatenate): np.array([...]) and np.asarray([...]) of them make "
+              "plain numbers, without a derivative.")
 
 
 class RuleError(BackpropError):

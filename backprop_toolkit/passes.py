@@ -160,11 +160,18 @@ def reverse_pass(outputs, seeds, wrt, view, on_step=None, keep=True):
         inputs = node.inputs
         views = inputs if view is None else [view(x) for x in inputs]
         out = node if view is None else view(node)
+        # a variadic entry's one rule gives every input's share at once (one call, not n)
+        shares = prim.vjp[0](g, out, *views, **node.params) if prim.variadic else None
         for i, inp in enumerate(inputs):
-            rule = prim.vjp[i]
-            if rule is None or id(inp) not in live:
+            if id(inp) not in live:
                 continue
-            bar = rule(g, out, *views, **node.params)
+            if shares is None:
+                rule = prim.vjp[i]
+                if rule is None:
+                    continue
+                bar = rule(g, out, *views, **node.params)
+            else:
+                bar = shares[i]
             if getattr(bar, "shape", ()) != getattr(views[i], "shape", ()):
                 check_rule_result(bar, inp, node, i, "VJP")
             total = bars.get(id(inp))
@@ -195,6 +202,11 @@ def forward_pass(outputs, sources, tangents, view, order=None):
         prim = node.prim
         if prim is None or not prim.differentiable:
             continue
+        if prim.variadic:  # one rule takes every input's tangent at once
+            dot = joint_tangent(node, dots, view, given.get(id(node)))
+            if dot is not None:
+                dots[id(node)] = dot
+            continue
         inputs = node.inputs
         views = out = None
         dot = given.get(id(node))
@@ -213,6 +225,20 @@ def forward_pass(outputs, sources, tangents, view, order=None):
         if dot is not None:
             dots[id(node)] = dot
     return [dots.get(id(o)) for o in outputs], dots
+
+
+def joint_tangent(node, dots, view, dot):
+    """``dot`` plus a variadic entry's contribution to its tangent: its one JVP rule fed
+    every input's tangent (``None`` where an input has none)."""
+    tangents = [dots.get(id(inp)) for inp in node.inputs]
+    if all(t is None for t in tangents):
+        return dot
+    views = node.inputs if view is None else [view(x) for x in node.inputs]
+    out = node if view is None else view(node)
+    contrib = node.prim.jvp[0](tangents, out, *views, **node.params)
+    if getattr(contrib, "shape", ()) != getattr(out, "shape", ()):
+        check_rule_result(contrib, node, node, "all", "JVP")
+    return contrib if dot is None else dot + contrib
 
 
 def check_rule_result(result, target, node, position, kind):

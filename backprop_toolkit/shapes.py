@@ -197,3 +197,23 @@ def solve_shape(a, b):
     if len(b) < 2 or b[-2] != a[-1]:
         raise ValueError(f"solve needs b of shape (..., {a[-1]}, k), got {tuple(b)}")
     return tuple(np.broadcast_shapes(batch, tuple(b[:-2]))) + tuple(b[-2:])
+def concatenate_shape(*shapes, axis):
+    """``concatenate``: equal shapes but along ``axis``, where the lengths add up."""
+    if not shapes:
+        raise ValueError("need at least one array to concatenate")
+    first = shapes[0]
+    if len(first) == 0:
+        raise ValueError("zero-dimensional arrays cannot be concatenated")
+    for s in shapes:
+        if len(s) != len(first) or any(a != b for d, (a, b) in enumerate(zip(s, first))
+                                       if d != axis):
+            raise ValueError(f"all shapes must be equal but along axis {axis}: "
+                             + ", ".join(map(str, shapes)))
+    return tuple(first[:axis]) + (sum(s[axis] for s in shapes),) + tuple(first[axis + 1:])
+
+
+def equal_shapes(a, b, **params):
+    """Two inputs of one shape (``sort_by``: the values and the sort key)."""
+    if tuple(a) != tuple(b):
+        raise ValueError(f"shapes {tuple(a)} and {tuple(b)} differ")
+    return tuple(a)

@@ -152,6 +152,12 @@ EXAMPLES = {
                 (args(normal(5)), {"index": (np.array([0, 2, 2]),)})],   # repeated index adds up
     "scatter_add": [(args(normal(2, 3)), {"index": (slice(1, 3),), "shape": (4, 3)}),
                     (args(normal(3)), {"index": (np.array([0, 2, 2]),), "shape": (5,)})],
+    "concatenate": [(args(normal(3, 2), normal(1, 2)), {"axis": 0}),
+                    (args(normal(2, 1), normal(2, 3), normal(2, 2)), {"axis": 1}),
+                    (args(normal(4)), {"axis": 0})],
+    "sort_by": [(args(normal(3, 4), normal(3, 4)), {"axis": 1, "inverse": False}),
+                (args(normal(3, 4), normal(3, 4)), {"axis": 0, "inverse": True}),
+                (args(normal(5), normal(5)), {"axis": 0, "inverse": False})],
     "matmul": [(args(normal(3, 4), normal(4, 2)), {}),
                (args(normal(4), normal(4, 2)), {}),
                (args(normal(3, 4), normal(4)), {}),

@@ -15,7 +15,10 @@ from primitives (``mean``). One module per family:
 * :mod:`.logical`: ``any``, ``all``, ``count_nonzero`` (no derivative), and why
   ``argmax`` is refused;
 * :mod:`.casting`: ``astype``;
-* :mod:`.shape`: ``transpose``, ``reshape``, broadcasting, indexing, ``stack``;
+* :mod:`.shape`: ``transpose``, ``reshape``, broadcasting, indexing, ``squeeze``, ``moveaxis``;
+* :mod:`.joining`: ``concatenate``, ``stack`` and its family, ``split`` and its family;
+* :mod:`.rearranging`: ``flip``, ``roll``, ``rot90``, ``repeat``, ``tile``, ``pad``, ``sort``,
+  ``take``;
 * :mod:`.linalg`: ``matmul`` and the contractions (``dot``, ``tensordot``, ``outer``, ...);
 * :mod:`.einsum`: numpy's ``einsum``, as a chain of two-operand contractions;
 * :mod:`.diagonals`: ``diagonal``, ``trace``, ``diag``, ``tril``, ``triu``;
@@ -54,4 +57,9 @@ from .reductions import (average, log_softmax, logsumexp, max, mean, min, prod, 
 from .cumulative import cumprod, cumsum, diff  # noqa: F401
 from .logical import all, any, count_nonzero  # noqa: F401
 from .casting import astype  # noqa: F401
-from .shape import broadcast_to, getitem, reshape, stack, sum_to, transpose  # noqa: F401
+from .shape import (atleast_1d, atleast_2d, atleast_3d, broadcast_to, expand_dims,  # noqa: F401
+                    getitem, moveaxis, ravel, reshape, squeeze, sum_to, swapaxes, transpose)
+from .joining import (array_split, column_stack, concatenate, dsplit, dstack,  # noqa: F401
+                      hsplit, hstack, split, stack, vsplit, vstack)
+from .rearranging import (flip, fliplr, flipud, pad, repeat, roll, rot90, sort,  # noqa: F401
+                          take, take_along_axis, tile)

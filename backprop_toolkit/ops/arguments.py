@@ -51,3 +51,36 @@ def one_axis(op, x, axis):
                          f"  at {format_where(user_frame())}")
     (a,) = axes_of(op, x, axis)
     return a
+
+
+def axis_in(op, axis, ndim):
+    """``axis`` as one non-negative int among ``ndim`` axes (``stack``'s new axis counts)."""
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise ShapeError(f"{op}: axis must be one int, got {axis!r}\n"
+                         f"  at {format_where(user_frame())}")
+    if not -ndim <= axis < ndim:
+        raise ShapeError(f"{op}: axis {axis} is out of bounds for an array of {ndim} "
+                         f"dimensions\n  at {format_where(user_frame())}")
+    return int(axis) % ndim
+
+
+def axis_list(op, axis, ndim):
+    """``axis`` (an int or a sequence of ints) as a list of non-negative ints, in the given
+    order, none repeated (numpy's ``normalize_axis_tuple``: ``moveaxis``, ``expand_dims``)."""
+    axes = [axis] if isinstance(axis, (int, np.integer)) else list(axis)
+    out = [axis_in(op, a, ndim) for a in axes]
+    if len(set(out)) != len(out):
+        raise ShapeError(f"{op}: repeated axis in {tuple(axes)}\n"
+                         f"  at {format_where(user_frame())}")
+    return out
+
+
+def unsupported(op, message):
+    """The error for a numpy argument the op does not support (``out=``, ``mode='mean'``)."""
+    return BackpropError(f"np.{op}: {message}\n  at {format_where(user_frame())}")
+
+
+def numpy_only(op, **given):
+    """Refuse ``out=`` and ``dtype=`` (given as not ``None``): an engine value is never
+    written in place, and its dtype follows its inputs'."""
+    refuse(f"np.{op}", **{name: value is not None for name, value in given.items()})

@@ -26,7 +26,7 @@ from .arguments import axes_of
 from .diagonals import no_out, refuse, shape_error
 from .einsum import spec_of
 from .numpy_api import implements
-from .shape import stack
+from .joining import stack
 
 matmul = implements(np.matmul)(P.matmul_p)
 

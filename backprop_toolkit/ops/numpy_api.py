@@ -92,6 +92,8 @@ def op_name(function):
 KEYWORD_HINTS = {
     "out": "out= writes into an array in place, which cannot carry a derivative: use the "
            "returned value (y = {function}(...)).",
+    "dtype": "an engine value's dtype follows its inputs': drop dtype= (or cast with "
+             "x.astype(...)).",
     "where": "where= leaves the other entries unset: compute everywhere and choose with "
              "np.where(condition, {function}(...), other).",
 }

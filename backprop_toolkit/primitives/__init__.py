@@ -13,8 +13,8 @@ One file per family: :mod:`.elementwise` (arithmetic, functions, comparisons,
 logarithmic functions, ``arctan2``, ``hypot``, ``logaddexp``), :mod:`.piecewise`
 (``minimum``, the remainders, the integer-valued roundings), :mod:`.reductions`
 (``sum``, ``prod``, ``max``, ``cumsum``, the softmax family), :mod:`.linear` (broadcasting,
-reshaping, indexing, ``matmul``) and :mod:`.linalg` (``einsum``, ``det``, ``inv``,
-``solve``); the shape rules are in
+reshaping, indexing, ``matmul``), :mod:`.shape` (``concatenate`` of any number of inputs,
+``sort_by``) and :mod:`.linalg` (``einsum``, ``det``, ``inv``, ``solve``); the shape rules are in
 :mod:`backprop_toolkit.shapes`, the dict of entries in :mod:`.table`. A
 user's own primitives (``bt.elementwise``, ``bt.primitive``) are made the
 same way in :mod:`.user`, outside the table.
@@ -55,4 +55,5 @@ from .linear import (broadcast_to_p, fresh_p, getitem_p, matmul_p, reshape_p, sc
 from .piecewise import ceil_p, floor_p, fmod_p, minimum_p, remainder_p, round_p, trunc_p
 from .reductions import (cumsum_p, log_softmax_p, logsumexp_p, max_p, prod_p, softmax_p,
                          sum_p)
+from .shape import concatenate_p, sort_by_p
 from .table import TABLE, register

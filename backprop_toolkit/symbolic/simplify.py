@@ -69,11 +69,19 @@ def filled(node, value):
 # -- the rewrite table: primitive -> rules, rule(node) -> a replacement or None --
 # A rule that builds nodes runs inside Derivation(node.of) (see _first_rewrite), so
 # what it builds stays on the node's side of the graph.
-def fold_constants(n):              # op(constants) = its value
-    if n.prim is not None and all(i.is_const for i in n.inputs):
+def fold_constants(n):              # op(constants) = its value (unless it would swell)
+    if n.prim is not None and all(i.is_const for i in n.inputs) and not swells(n):
         value = n.prim.evaluate([i.value for i in n.inputs], n.params, n.where)
         weak = folds_weak(n, value)
         return constant_for(n, float(value) if weak else np.asarray(value, n.dtype))
+
+
+def swells(n):
+    """Folding ``n`` would keep a large array, more numbers than its inputs hold (``scatter_add``
+    into a big shape), until simplifying ends: ``n**2`` numbers for the gradients of ``x[i]``,
+    each ``i``. Left as a node, the program computes it and frees it after its last use."""
+    size = int(np.prod(n.shape, dtype=np.int64))
+    return size > SMALL_CONSTANT and size > sum(np.size(i.value) for i in n.inputs)
 
 
 def folds_weak(n, value):

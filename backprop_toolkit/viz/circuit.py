@@ -28,7 +28,7 @@ def branch_grad(t, k, grads):
     add up at the fork (shown as a sum there).
     """
     g = grads.get(id(t))
-    rule = t.prim.vjp[k] if t.prim is not None and not t.prim.boolean else None
+    rule = t.prim.vjp_rule(k) if t.prim is not None and not t.prim.boolean else None
     if g is None or rule is None:
         return None
     return rule(g, t.value, *[i.value for i in t.inputs], **t.params)

@@ -113,7 +113,7 @@ def _formulas(t, placeholders, label):
     out = placeholders[id(t)]
     terms = []
     for k, (i, node) in enumerate(zip(t.inputs, inputs)):
-        rule = t.prim.jvp[k]
+        rule = t.prim.jvp_rule(k)
         if rule is None or id(i) not in placeholders:
             continue
         tangent = sym.var(f"\\dot{{w}}_{{{label[id(i)]}}}", shape=node.shape)
