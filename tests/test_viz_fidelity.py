@@ -92,6 +92,12 @@ def test_every_rare_symbol_is_named_in_the_caption():
     for symbol, word in (("⇉", "broadcast"), ("⤶", "reshape"), ("ᵀ", "transpose"),
                          ("?:", "where"), ("xⁿ", "power")):
         assert f"{symbol} = {word}" in key
+    t = tape.Tensor(3.0, requires_grad=True, name="t")        # circuits name them too
+    circuit = t ** 2.0 + t
+    circuit.backward()
+    assert "xⁿ = power" in caption(bt.draw_dot(circuit))
+    plain = bt.draw_dot(sym.var("a") + sym.var("b"))               # nothing to name, no title
+    assert "label=" not in next(line for line in plain.splitlines() if "graph [" in line)
 
 
 def test_numbers_show_three_significant_digits():
@@ -166,3 +172,19 @@ def test_linear_regression_shows_dE_du_and_dE_dz():
     residual = feed["w"] @ feed["x"] - feed["t"]
     assert dE_du == dE_dz == pytest.approx(residual)
     np.testing.assert_allclose(dE_dw, residual * feed["x"])
+
+
+# -- 11. lecture 7's progress bars -------------------------------------------------------------
+def test_lecture_7_uses_tqdm_not_a_hand_written_bar():
+    import pathlib
+
+    import nbformat
+
+    root = pathlib.Path(__file__).resolve().parents[1]
+    nb = nbformat.read(root / "notebooks" / "07_gradient_descent_and_training.ipynb", as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "from tqdm.auto import tqdm" in code and code.count("in tqdm(") == 2
+    assert "sys.stdout" not in code and "def progress" not in code
+    dependencies = re.search(r"^dependencies = \[(.*?)\]", (root / "pyproject.toml").read_text(),
+                             flags=re.M | re.S).group(1)
+    assert '"tqdm' in dependencies

@@ -10,7 +10,7 @@ from ..errors import BackpropError
 from ..passes import toposort
 from . import styles
 from .dot import Dot, format_value, html_escape
-from .legend import CIRCUIT_ROWS, set_title
+from .legend import CIRCUIT_ROWS, set_title, symbol_rows
 
 
 def wire_label(value, grad):
@@ -116,7 +116,12 @@ def circuit_dot(output, title=None, grads=None, highlight=(), output_name=None):
         raise BackpropError("draw: this tensor has no recorded computation to draw (a leaf); "
                          "draw a tensor computed from inputs with requires_grad=True")
     dot = Dot(rankdir="LR")
-    set_title(dot, title, CIRCUIT_ROWS)   # with the key: green values, red gradients
-    write_circuit(dot, output, recorded_grads(output) if grads is None else grads,
-                  highlight=highlight, output_name=output_name)
+    order = write_circuit(dot, output, recorded_grads(output) if grads is None else grads,
+                          highlight=highlight, output_name=output_name)
+    set_title(dot, title, circuit_key(order))
     return dot
+
+
+def circuit_key(order, rows=CIRCUIT_ROWS):
+    """The key of a circuit: its colours (``rows``), then the rarer gates it shows (``xⁿ``)."""
+    return tuple(rows) + tuple(symbol_rows(t.prim for t in order if t.prim is not None))

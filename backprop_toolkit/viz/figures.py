@@ -15,7 +15,7 @@ from .. import symbolic as sym
 from ..examples import (NEURON_ARGS, add_mul, book_graph, scalar_neuron, scalar_neuron_fused,
                         wengert)
 from ..swell import expression_swell
-from .circuit import circuit_dot, write_circuit
+from .circuit import circuit_dot, circuit_key, write_circuit
 from .dot import Dot
 from .graph import graph_dot, simplification_dot
 from .legend import CIRCUIT_ROWS, TANGENT_ROWS, set_title
@@ -114,8 +114,9 @@ def forward_accumulation_graph():
     leaves, out = record(wengert, (1.5, -0.5))
     _, dots = forward_pass([out], leaves, [np.ones(()), np.zeros(())], value_of)
     dot = Dot(rankdir="LR")
-    set_title(dot, "x1 x2 + sin x1 at (1.5, -0.5), forward mode: tangents dw/dx1", TANGENT_ROWS)
-    write_circuit(dot, out, dots, output_name="f", tangents=True)
+    order = write_circuit(dot, out, dots, output_name="f", tangents=True)
+    set_title(dot, "x1 x2 + sin x1 at (1.5, -0.5), forward mode: tangents dw/dx1",
+              circuit_key(order, TANGENT_ROWS))
     return dot
 
 

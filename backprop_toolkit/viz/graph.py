@@ -9,6 +9,8 @@ labelled with the argument positions where their order matters. The caption
 names the rarer op symbols (``⇉``, ``ᵀ``).
 """
 
+import numpy as np
+
 from .. import primitives as P
 from .. import symbolic as sym
 from ..symbolic.grad import derivative_name
@@ -36,9 +38,12 @@ def node_label(node, name=None):
 
 
 def constant_text(value):
-    """A constant as short as it is exact to 3 digits: ``0.5``, ``2``, ``-2``, ``100``."""
-    text = format_value(value)
-    if "." in text and "e" not in text and not text.endswith("]"):
+    """A constant as short as it is exact to 3 digits: ``0.5``, ``2``, ``[0, 1, 1, 0]``, ``4×2``."""
+    array = np.asarray(value)
+    if 0 < array.ndim and array.size <= 4:
+        return "[" + ", ".join(constant_text(v) for v in array.reshape(-1)) + "]"
+    text = format_value(array)
+    if "." in text and "e" not in text:
         text = text.rstrip("0").rstrip(".")
     return text
 

@@ -72,6 +72,8 @@ def draw(obj, **options):
             after ``backward()``, gradients on the wires.
         title: a caption. highlight: nodes to light (symbolic).
         simplification: for nodes, draw them before and after ``sym.simplify``.
+        results: for nodes, ``(name, node)`` pairs shown by name (``dE/du``), also
+            where the node is another one (``u``).
     """
     return to_dot(obj, **options).digraph()
 

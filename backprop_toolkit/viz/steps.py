@@ -11,10 +11,10 @@ from .. import tape
 from ..api import arg_names, get_adapter
 from ..passes import toposort
 from ..symbolic.grad import derivative_name
-from .circuit import write_circuit
+from .circuit import circuit_key, write_circuit
 from .dot import Dot
 from .graph import write_graph
-from .legend import CIRCUIT_ROWS, set_title, symbol_rows
+from .legend import set_title, symbol_rows
 
 
 def output_name(fun):
@@ -100,15 +100,16 @@ def draw_side_by_side(fun, *args, name=None, simplify=True):
         derivatives = sym.simplify(derivatives)
     dot = Dot(rankdir="LR")
     dot.open_cluster("tape", "tape: numbers forward and backward")
-    write_circuit(dot, y, {id(t): t.grad for t in toposort([y]) if t.grad is not None},
-                  prefix="t_", output_name=name)
+    taped = write_circuit(dot, y, {id(t): t.grad for t in toposort([y]) if t.grad is not None},
+                          prefix="t_", output_name=name)
     dot.close_cluster()
     dot.open_cluster("symbolic", "symbolic: the derivative as a graph, no numbers")
     results = [(derivative_name(name, v.name), d) for v, d in zip(variables, derivatives)]
     order = write_graph(dot, [z, *derivatives], prefix="s_", results=results)
     dot.close_cluster()
-    set_title(dot, f"{name}: symbol-to-number and symbol-to-symbol",
-              CIRCUIT_ROWS + tuple(symbol_rows(n.prim for n in order)))
+    key = circuit_key(taped) + tuple(r for r in symbol_rows(n.prim for n in order)
+                                     if r not in circuit_key(taped))
+    set_title(dot, f"{name}: symbol-to-number and symbol-to-symbol", key)
     return dot
 
 
@@ -139,8 +140,8 @@ def tape_steps(fun, args, name):
     dots = []
     for k, (grads, lit, ran) in enumerate(frames):
         dot = Dot(rankdir="LR")
-        set_title(dot, f"step {k} of {len(frames) - 1}", CIRCUIT_ROWS)
-        write_circuit(dot, y, grads, highlight=lit, output_name=name, ran=ran)
+        order = write_circuit(dot, y, grads, highlight=lit, output_name=name, ran=ran)
+        set_title(dot, f"step {k} of {len(frames) - 1}", circuit_key(order))
         dots.append(dot)
     return dots
 
