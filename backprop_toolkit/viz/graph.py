@@ -132,7 +132,8 @@ def write_graph(dot, outputs, prefix="", highlight=(), split=True, results=()):
     does not already carry its name (``df/dx`` is the forward node ``z``) gets
     a terminal with that name, pointed at from the node.
     """
-    order = sym.nodes(outputs)
+    shown = [outputs] if isinstance(outputs, sym.Node) else list(outputs)
+    order = sym.nodes(shown + [node for _, node in results])
     factors = chain_factor_names(order)
     terminals = result_terminals(results)
     parts = sides(order, split, bool(terminals))
@@ -161,7 +162,7 @@ def title_side(side, rankdir):
 
 
 def write_edges(dot, n, prefix):
-    """One edge per input of ``n``, numbered where the order or a repeat matters."""
+    """One edge per input of ``n``, numbered where the order matters."""
     positions = show_positions(n)
     for k, i in enumerate(n.inputs):
         attrs = dict(styles.DERIVATIVE_EDGE) if n.is_derivative else {}

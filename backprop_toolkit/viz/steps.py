@@ -107,8 +107,8 @@ def draw_side_by_side(fun, *args, name=None, simplify=True):
     results = [(derivative_name(name, v.name), d) for v, d in zip(variables, derivatives)]
     order = write_graph(dot, [z, *derivatives], prefix="s_", results=results)
     dot.close_cluster()
-    key = circuit_key(taped) + tuple(r for r in symbol_rows(n.prim for n in order)
-                                     if r not in circuit_key(taped))
+    key = circuit_key(taped)
+    key += tuple(r for r in symbol_rows(n.prim for n in order) if r not in key)
     set_title(dot, f"{name}: symbol-to-number and symbol-to-symbol", key)
     return dot
 
