@@ -160,6 +160,14 @@ def test_local_names_leave_a_running_profiler_alone():
     assert sys.getprofile() is previous and "q" in {n.name for n in sym.nodes(out)}
 
 
+def test_a_result_outside_the_outputs_is_drawn_with_its_node():
+    a, b = sym.var("a"), sym.var("b")
+    text = bt.draw_dot(a * 2.0, results=[("df/db", b)])
+    node_ids = dict(re.findall(r"^\s+(\w+) \[label=<<b>([^<]+)</b>>", text, flags=re.M))
+    b_id = next(k for k, v in node_ids.items() if v == "b")
+    assert re.search(rf"^\s+{b_id} -> result0 ", text, flags=re.M)
+
+
 # -- 6. the linear-regression derivative graph ------------------------------------------------
 def test_linear_regression_shows_dE_du_and_dE_dz():
     text = figures.linear_regression_derivative().source()
