@@ -19,12 +19,17 @@ from . import symbolic as sym
 def book_f():
     """The book's f (here tanh) with f' an op of its own, so that f' shows as a node.
 
-    f'(x) = 1 - tanh(x)^2, and f''(x) = -2 tanh(x) (1 - tanh(x)^2), so f is
-    differentiable to any order on both engines.
+    f'(x) = 1 - f(x)^2 and f''(x) = -2 f(x) f'(x): each derivative is written with
+    f and f' themselves, so the graph of a second derivative reuses the nodes f(x)
+    of the forward graph (``sym.simplify`` merges equal nodes) instead of
+    computing tanh again, and f is differentiable to any order on both engines.
     """
-    fprime = bt.elementwise("f'", lambda x: 1 - np.tanh(x) ** 2,
-                            derivative=lambda x: -2 * bt.tanh(x) * (1 - bt.tanh(x) ** 2))
-    return bt.elementwise("f", np.tanh, derivative=fprime)
+    def second(x):
+        return -2.0 * f(x) * fprime(x)
+
+    fprime = bt.elementwise("f'", lambda x: 1 - np.tanh(x) ** 2, derivative=second)
+    f = bt.elementwise("f", np.tanh, derivative=fprime)
+    return f
 
 
 def book_graph():

@@ -10,6 +10,7 @@ from ..errors import BackpropError
 from ..passes import toposort
 from . import styles
 from .dot import Dot, format_value, html_escape
+from .legend import CIRCUIT_ROWS, set_title, symbol_rows
 
 
 def wire_label(value, grad):
@@ -51,6 +52,8 @@ def write_circuit(dot, output, grads, highlight=(), prefix="", output_name=None,
                   tangents=False):
     """Add the recorded computation of ``output`` to ``dot``.
 
+    The output wire ends at a terminal ``<prefix>out`` named ``output_name``.
+
     Args:
         grads: ``id(tensor) -> gradient`` for the tensors whose gradient is
             known; a wire shows the share its gate sends back, once the gate's
@@ -77,7 +80,7 @@ def write_circuit(dot, output, grads, highlight=(), prefix="", output_name=None,
                 label = wire_label(i.value, share)
             attrs = {"label": label} if label else {}
             if len(t.inputs) > 1 and t.prim not in styles.COMMUTATIVE:
-                attrs.update(headlabel=str(k), labelfontsize="8", labelfontcolor=styles.MUTED)
+                attrs.update(headlabel=str(k), **styles.OPERAND)
             dot.edge(dot.id(i, prefix), dot.id(t, prefix), **attrs)
     sink = f"{prefix}out"
     dot.node(sink, label=output_name or output.name or "out", **styles.TERMINAL)
@@ -112,7 +115,13 @@ def circuit_dot(output, title=None, grads=None, highlight=(), output_name=None):
     if output.prim is None and not output.inputs:
         raise BackpropError("draw: this tensor has no recorded computation to draw (a leaf); "
                          "draw a tensor computed from inputs with requires_grad=True")
-    dot = Dot(rankdir="LR", label=title)
-    write_circuit(dot, output, recorded_grads(output) if grads is None else grads,
-                  highlight=highlight, output_name=output_name)
+    dot = Dot(rankdir="LR")
+    order = write_circuit(dot, output, recorded_grads(output) if grads is None else grads,
+                          highlight=highlight, output_name=output_name)
+    set_title(dot, title, circuit_key(order))
     return dot
+
+
+def circuit_key(order, rows=CIRCUIT_ROWS):
+    """The key of a circuit: its colours (``rows``), then the rarer gates it shows (``xⁿ``)."""
+    return tuple(rows) + tuple(symbol_rows(t.prim for t in order if t.prim is not None))

@@ -30,16 +30,27 @@ def attributes(attrs):
     return "[" + ", ".join(parts) + "]" if parts else ""
 
 
-def format_value(value, digits=2):
-    """A number as on a slide (``-0.53``); a small array in brackets; a big one as its shape."""
+def format_value(value, digits=3):
+    """A number as on a slide, to ``digits`` significant digits (0.997, -0.197, -12.0, 1.00);
+    a small array in brackets; a big one as its shape."""
     array = np.asarray(value)
     if array.ndim == 0:
-        number = float(array)
-        text = f"{number:.{digits}f}"
-        return "0" + text[2:] if text.startswith("-0") and float(text) == 0 else text
+        return format_number(float(array), digits)
     if array.size <= 4:
         return "[" + ", ".join(format_value(v, digits) for v in array.reshape(-1)) + "]"
     return "×".join(str(n) for n in array.shape)
+
+
+def format_number(number, digits=3):
+    """``digits`` significant digits, trailing zeros kept; whole numbers too big for them
+    in full (1234, not 1.23e+03); no minus sign on a zero."""
+    if np.isfinite(number) and abs(number) >= 10 ** digits:
+        text = f"{number:.0f}"
+    else:
+        text = f"{number:#.{digits}g}"
+    if text.startswith("-") and np.isfinite(number) and float(text) == 0:
+        text = text[1:]
+    return text.rstrip(".")
 
 
 class Dot:

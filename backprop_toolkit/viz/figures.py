@@ -15,9 +15,10 @@ from .. import symbolic as sym
 from ..examples import (NEURON_ARGS, add_mul, book_graph, scalar_neuron, scalar_neuron_fused,
                         wengert)
 from ..swell import expression_swell
-from .circuit import circuit_dot, write_circuit
+from .circuit import circuit_dot, circuit_key, write_circuit
 from .dot import Dot
 from .graph import graph_dot, simplification_dot
+from .legend import CIRCUIT_ROWS, TANGENT_ROWS, set_title
 from .render import find_dot, save_figure
 from .steps import backprop_steps, draw_side_by_side, record
 from .trace import trace_table
@@ -59,7 +60,6 @@ def circuit_add_mul():
     return circuit(add_mul, -2.0, 5.0, -4.0, title="f(x, y, z) = (x + y) z")
 
 
-
 def circuit_sigmoid_unfused():
     return circuit(scalar_neuron, *NEURON_ARGS, title="sigmoid neuron from exp, + and 1/x")
 
@@ -70,17 +70,18 @@ def circuit_sigmoid_fused():
 
 def gradient_patterns():
     """add distributes, max routes, mul switches: each gate with upstream gradient 2."""
-    dot = Dot(rankdir="LR", label="patterns in the backward flow (upstream gradient 2)")
-    patterns = [("mul", "mul: gradient switcher", lambda a, b: 2.0 * (a * b)),
-                ("max", "max: gradient router", lambda a, b: 2.0 * bt.maximum(a, b)),
-                ("add", "add: gradient distributor", lambda a, b: 2.0 * (a + b))]
-    for name, caption, fun in patterns:
+    dot = Dot(rankdir="LR")
+    set_title(dot, "patterns in the backward flow (upstream gradient 2)", CIRCUIT_ROWS)
+    patterns = [("mul", "mul: gradient switcher", "a × b", lambda a, b: 2.0 * (a * b)),
+                ("max", "max: gradient router", "max(a, b)", lambda a, b: 2.0 * bt.maximum(a, b)),
+                ("add", "add: gradient distributor", "a + b", lambda a, b: 2.0 * (a + b))]
+    for name, caption, output, fun in patterns:
         _, out = record(fun, (3.0, -1.0))
         out.backward()
         gate = out.inputs[1]          # the pattern's gate, before the final ×2
         dot.open_cluster(name, caption)
         write_circuit(dot, gate, {id(t): t.grad for t in (gate, *gate.inputs)},
-                      prefix=f"{name}_", output_name="·")
+                      prefix=f"{name}_", output_name=output)
         dot.close_cluster()
     return dot
 
@@ -112,8 +113,10 @@ def forward_accumulation_graph():
 
     leaves, out = record(wengert, (1.5, -0.5))
     _, dots = forward_pass([out], leaves, [np.ones(()), np.zeros(())], value_of)
-    dot = Dot(rankdir="LR", label="x1 x2 + sin x1: values (green), tangents dw/dx1 (red)")
-    write_circuit(dot, out, dots, output_name="f", tangents=True)
+    dot = Dot(rankdir="LR")
+    order = write_circuit(dot, out, dots, output_name="f", tangents=True)
+    set_title(dot, "x1 x2 + sin x1 at (1.5, -0.5), forward mode: tangents dw/dx1",
+              circuit_key(order, TANGENT_ROWS))
     return dot
 
 
@@ -143,8 +146,13 @@ def linear_regression_error():
 
 
 def linear_regression_derivative():
+    """The lecture's graph with ∇w E, and the cotangents it passes through: dE/du, dE/dz."""
     w, E = regression_graph()
-    return graph_dot(sym.simplify(sym.grad(E, w)), title="the graph including ∇w E")
+    z, u = (n for n in sym.nodes(E) if n.name in ("z", "u"))
+    wrt = {"dE/dw": w, "dE/dz": z, "dE/du": u}
+    grads = sym.simplify(sym.grad(E, list(wrt.values())))
+    return graph_dot(grads, title="the graph including ∇w E = (dE/dz) x",
+                     results=list(zip(wrt, grads)))
 
 
 def side_by_side():

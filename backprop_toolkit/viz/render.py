@@ -22,6 +22,7 @@ from .steps import backprop_steps as _steps
 from .steps import draw_side_by_side as _side_by_side
 
 PINNED_PDF_DATE = b"D:20000101000000Z"
+PNG_DPI = 200  # PNGs only: SVG and PDF are vector, their bytes do not depend on it
 HASH_SALT = "backprop_toolkit"
 
 
@@ -71,14 +72,17 @@ def draw(obj, **options):
             after ``backward()``, gradients on the wires.
         title: a caption. highlight: nodes to light (symbolic).
         simplification: for nodes, draw them before and after ``sym.simplify``.
+        results: for nodes, ``(name, node)`` pairs shown by name (``dE/du``), also
+            where the node is another one (``u``).
     """
     return to_dot(obj, **options).digraph()
 
 
-def draw_side_by_side(fun, *args, name=None):
+def draw_side_by_side(fun, *args, name=None, simplify=True):
     """The tape's record with numbers beside the symbolic derivative graph of ``fun``;
-    ``name`` labels the output (the function's name by default)."""
-    return _side_by_side(fun, *args, name=name).digraph()
+    ``name`` labels the output (the function's name by default); ``simplify=False``
+    shows the derivative graph as ``sym.grad`` built it."""
+    return _side_by_side(fun, *args, name=name, simplify=simplify).digraph()
 
 
 def backprop_steps(fun, *args, engine="tape", name=None):
@@ -87,9 +91,11 @@ def backprop_steps(fun, *args, engine="tape", name=None):
 
 
 def render(source, fmt):
-    """Run ``dot -T<fmt>`` on DOT text; returns the bytes (PDF date pinned)."""
-    result = subprocess.run([find_dot(), f"-T{fmt}"], input=source.encode(), capture_output=True,
-                            check=False)
+    """Run ``dot -T<fmt>`` on DOT text; returns the bytes (PDF date pinned, PNG at
+    :data:`PNG_DPI` dots per inch, sharp on a projected slide)."""
+    options = [f"-Gdpi={PNG_DPI}"] if fmt == "png" else []
+    result = subprocess.run([find_dot(), f"-T{fmt}", *options], input=source.encode(),
+                            capture_output=True, check=False)
     if result.returncode != 0:
         raise BackpropError(f"dot failed ({fmt}): {result.stderr.decode(errors='replace')}")
     data = result.stdout
@@ -121,5 +127,5 @@ def save_matplotlib(fig, target, fmt):
 
     metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}}.get(fmt, {})
     with matplotlib.rc_context({"svg.hashsalt": HASH_SALT, "svg.fonttype": "path"}):
-        fig.savefig(target, format=fmt, metadata=metadata or None, dpi=150,
+        fig.savefig(target, format=fmt, metadata=metadata or None, dpi=PNG_DPI,
                     bbox_inches="tight")

@@ -31,13 +31,24 @@ DERIVATIVE_NODE = dict(FORWARD_NODE, fillcolor=DERIVATIVE_FILL, color=DERIVATIVE
 CONST_NODE = {"shape": "box", "style": "rounded,filled", "fillcolor": "#f2f2f2",
               "color": MUTED, "fontsize": "10", "height": "0.3", "width": "0.3"}
 DERIVATIVE_EDGE = {"color": DERIVATIVE_LINE}
+# a derivative asked for by name (df/dx) that is another node (z): a terminal pointing at it
+RESULT = {"shape": "box", "style": "rounded,filled", "fillcolor": DERIVATIVE_FILL,
+          "color": DERIVATIVE_LINE, "fontsize": "11", "height": "0.3"}
+RESULT_EDGE = {"color": DERIVATIVE_LINE, "style": "dashed", "arrowhead": "none"}
 CLUSTER = {"style": "rounded,dashed", "color": MUTED, "fontcolor": "#555555", "fontsize": "11"}
 
-# tape circuits (lecture-slide style)
+# the position of an operand, on the wire into an op whose argument order matters: set
+# off the wire's end, so that it clears the arrowhead
+OPERAND = {"labelfontsize": "9", "labelfontcolor": MUTED, "labeldistance": "1.6",
+           "labelangle": "40"}
+
+# tape circuits (lecture-slide style); a gate grows past its width for a long symbol (max)
 GATE = {"shape": "circle", "style": "filled", "fillcolor": "#ffffff", "color": FORWARD_LINE,
-        "width": "0.42", "height": "0.42", "fixedsize": "true", "fontsize": "13"}
+        "width": "0.42", "height": "0.42", "fixedsize": "false", "margin": "0.02",
+        "fontsize": "13"}
 TERMINAL = {"shape": "plaintext", "fontsize": "14"}
 CONSTANT_TERMINAL = {"shape": "plaintext", "fontsize": "11", "fontcolor": "#555555"}
+KEY_SIZE, KEY_COLOUR = "10", "#444444"   # the key under a drawing's title
 
 # ops whose argument order does not matter: their edges carry no position labels.
 # Both tables key on the primitive itself: a user primitive named "mul" is drawn with
@@ -57,6 +68,15 @@ GATE_SYMBOL = {P.add_p: "+", P.sub_p: "−", P.mul_p: "×", P.div_p: "÷", P.neg
                P.ceil_p: "⌈x⌉", P.remainder_p: "mod",
                P.einsum_p: "Σ×", P.det_p: "det", P.inv_p: "A⁻¹",
                P.solve_p: "A\\b", P.logabsdet_p: "log|det|"}
+
+
+# the symbols a student may not have met, named in the legend of a drawing that shows them
+SYMBOL_WORDS = {P.broadcast_to_p: "broadcast (copy along new axes)",
+                P.reshape_p: "reshape", P.transpose_p: "transpose",
+                P.where_p: "where (choose by a condition)", P.power_p: "power",
+                P.sum_to_p: "sum down to a shape", P.sum_p: "sum", P.matmul_p: "matrix product",
+                P.getitem_p: "index", P.logsumexp_p: "log-sum-exp",
+                P.log_softmax_p: "log-softmax", P.neg_p: "negate"}
 
 
 def gate_symbol(prim):
