@@ -10,9 +10,11 @@ draws two edges, labelled with the argument positions.
 from .. import symbolic as sym
 from . import styles
 from .dot import Dot, format_value, html_escape
+from .dot import html_label
 
 
 
+@html_label
 def node_label(node):
     """HTML-like label: the name in bold over the op (``z`` over ``f``), or the op alone."""
     if node.is_var:
