@@ -35,15 +35,18 @@ def html_label(build):
 
 
 def quote(text):
-    """A DOT string literal; a newline stays a line break, other control characters show."""
+    """A DOT string literal of ``text`` as typed: dot would read ``\\N`` as the node's id and
+    ``&amp;`` as ``&``, so both are escaped; a newline is a line break (see :func:`visible`)."""
     text = visible(text, newlines=True).replace("\\", "\\\\").replace('"', '\\"')
-    return '"' + text.replace("\n", "\\n") + '"'
+    return '"' + text.replace("&", "&amp;").replace("\n", "\\n") + '"'
 
 
 def html_escape(text):
-    """Text for inside an HTML-like label (``<`` as ``&lt;``), shown as :func:`visible`."""
-    return (visible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))
+    """Text for inside an HTML-like label (``<`` as ``&lt;``), as typed (a backslash
+    doubled, see :func:`quote`); a newline is a line break (see :func:`visible`)."""
+    return (visible(text, newlines=True).replace("&", "&amp;").replace("<", "&lt;")
+            .replace(">", "&gt;").replace('"', "&quot;").replace("\\", "\\\\")
+            .replace("\n", "<br/>"))
 
 
 def attributes(attrs):

@@ -17,6 +17,7 @@ from ..examples import (NEURON_ARGS, add_mul, book_graph, scalar_neuron, scalar_
 from ..swell import expression_swell
 from .circuit import circuit_dot, write_circuit
 from .dot import Dot
+from .files import write_file
 from .graph import graph_dot, simplification_dot
 from .render import find_dot, save_figure
 from .steps import backprop_steps, draw_side_by_side, record
@@ -215,7 +216,7 @@ def regenerate(out_dir, formats=FORMATS):
 
     out = pathlib.Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "versions.txt").write_text(tool_versions())
+    write_file(out / "versions.txt", tool_versions().encode())
     names = []
     built = [(name, build()) for name, build in FIGURES] + step_figures()
     for name, figure in built:
