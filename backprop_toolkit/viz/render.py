@@ -6,9 +6,10 @@ Saved files are byte-identical from run to run: dot's SVG and PNG already
 are; its PDF creation date is pinned; matplotlib's SVG hash salt and dates
 are fixed. Where files go, and what is refused, is :mod:`.files`.
 
-Size: dot's layout time grows steeply with the number of nodes (measured on
-simplified derivative graphs: 100 nodes 1 s, 150 nodes 6 s, 200 nodes 39 s,
-240 nodes 55 s, 270 nodes not done in 300 s). Drawings over :data:`MAX_NODES`
+Size: dot's layout time grows steeply, and erratically, with the number of
+nodes (simplified derivative graphs of repeated ``tanh``: 102 nodes 0.9 s,
+152 nodes 6 s, 202 nodes 39 s; 240 nodes 55 s and 270 nodes over 300 s in
+issue 14). Drawings over :data:`MAX_NODES`
 nodes are refused with a message saying what to draw instead (``max_nodes=``
 raises the limit), and every run of dot stops after :data:`DOT_TIMEOUT_S`.
 """
@@ -34,7 +35,7 @@ from .steps import draw_side_by_side as _side_by_side
 PINNED_PDF_DATE = b"D:20000101000000Z"
 HASH_SALT = "backprop_toolkit"
 MAX_NODES = 120
-"""The most nodes a drawing may have unless ``max_nodes=`` says otherwise (dot: ~3 s)."""
+"""The most nodes a drawing may have unless ``max_nodes=`` says otherwise (dot: about 1 s)."""
 DOT_TIMEOUT_S = 60
 """How long one run of dot may take before it is stopped (seconds)."""
 
