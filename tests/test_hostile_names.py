@@ -185,8 +185,33 @@ def test_trace_tables_escape_primitive_names(name):
     page = table._repr_html_()
     assert Tags(page).tags == Tags(safe._repr_html_()).tags
     assert "\\href" not in page and "\\input" not in page
+    assert "\\dot{w}" in page and "\\\\" not in page     # the LaTeX reaches MathJax intact
     for cell in (r.definition for r in table.rows):
         assert braces_balanced(cell)
         assert control_sequences(cell) <= {"\\cdot", "\\sin", "\\left", "\\right"} | ESCAPES
     assert len(table.to_markdown().splitlines()) == len(safe.to_markdown().splitlines())
     assert table.to_latex().count("\\\\") == safe.to_latex().count("\\\\")
+
+
+# -- any name at all ----------------------------------------------------------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+NAMES = st.text(alphabet=st.characters(codec=None), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(NAMES)
+def test_any_name_prints_as_balanced_latex_and_one_line_of_text(name):
+    latex = sym.to_latex(expression(name))
+    assert braces_balanced(latex)
+    assert control_sequences(latex) <= control_sequences(sym.to_latex(expression(SAFE))) | ESCAPES
+    assert not re.search(r"(?<!\\)[$%#&~]", latex)
+    assert len(sym.to_text(expression(name)).splitlines()) == len(sym.to_text(expression(SAFE)).splitlines())
+
+
+@settings(max_examples=25, deadline=None)
+@given(NAMES)
+def test_any_name_draws_the_same_picture(name):
+    svg = bt.draw(sym.var(name) * 2.0, title=name)._repr_image_svg_xml()
+    assert shape(svg) == shape(bt.draw(sym.var(SAFE) * 2.0, title=SAFE)._repr_image_svg_xml())

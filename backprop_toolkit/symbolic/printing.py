@@ -29,9 +29,10 @@ refuses labels over 16,384 characters, and no slide shows one of 200)."""
 
 CONTROL = {**{c: 0x2400 + c for c in range(0x20)}, 0x7F: 0x2421,
            **{c: 0xFFFD for c in [*range(0x80, 0xA0), *range(0xD800, 0xE000), 0xFFFE, 0xFFFF,
-                                  *range(0x202A, 0x202F), *range(0x2066, 0x206A)]}}
+                                  0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]}}
 """Control characters as their visible symbols (``\\n`` as ␊, ESC as ␛); C1 controls,
-lone surrogates, non-characters and bidirectional overrides as �."""
+lone surrogates, non-characters, line and paragraph separators and bidirectional
+overrides as �."""
 KEEP_NEWLINES = {c: shown for c, shown in CONTROL.items() if c != ord("\n")}
 
 

@@ -42,8 +42,9 @@ def quote(text):
 
 
 def html_escape(text):
-    """Text for inside an HTML-like label (``<`` as ``&lt;``), as typed (a backslash
-    doubled, see :func:`quote`); a newline is a line break (see :func:`visible`)."""
+    """Text for inside an HTML-like DOT label (``<`` as ``&lt;``), as typed (a backslash
+    doubled, see :func:`quote`); a newline is a line break (see :func:`visible`). For a
+    web page use ``html.escape``: the backslash rule is dot's own."""
     return (visible(text, newlines=True).replace("&", "&amp;").replace("<", "&lt;")
             .replace(">", "&gt;").replace('"', "&quot;").replace("\\", "\\\\")
             .replace("\n", "<br/>"))
