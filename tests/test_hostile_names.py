@@ -20,7 +20,7 @@ import pytest
 import backprop_toolkit as bt
 from backprop_toolkit import symbolic as sym
 from backprop_toolkit import tape
-from backprop_toolkit.symbolic.printing import MAX_NAME, visible
+from backprop_toolkit.symbolic.printing import GREEK, MAX_NAME, visible
 
 INJECTION = '<x>]; evil [label="PWNED" URL="javascript:alert(1)"]; y [label=<z>'
 HOSTILE = [
@@ -145,7 +145,10 @@ def control_sequences(latex):
     return set(re.findall(r"\\[A-Za-z]+", latex))
 
 
-ESCAPES = {"\\backslash", "\\hat", "\\sim", "\\mathrm"}  # what escaping may add
+ESCAPES = {"\\backslash", "\\hat", "\\sim", "\\mathrm",     # what escaping may add,
+           "\\frac", "\\partial",                               # dz/dx as a fraction,
+           *(f"\\{c}" for c in GREEK.split("|")),                # and plain math names
+           "\\dot", "\\ddot", "\\bar", "\\hat", "\\tilde", "\\vec"}
 
 
 @pytest.mark.parametrize("name", HOSTILE, ids=IDS)
