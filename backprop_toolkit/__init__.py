@@ -11,6 +11,7 @@ from .checking import (check_function, check_grad, check_primitive, numerical_gr
                        numerical_jacobian)
 from .viz import (GraphvizMissingError, TraceTable, backprop_steps, draw, draw_dot,
                   draw_side_by_side, save_figure, trace_table)
+from .viz import step_through
 from .api import ENGINES, grad, hessian, jacobian, jvp, value_and_grad, vjp
 from .adapters.cache import RetraceWarning
 from .errors import (BackpropError, ControlFlowError, ConversionError, DTypeError, EngineMixError,

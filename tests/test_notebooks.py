@@ -72,3 +72,19 @@ def test_notebook_runs_on_a_fresh_kernel(path, kernel_spec_manager):
     elapsed = time.perf_counter() - start
     print(f"{path.name}: {elapsed:.1f} s")
     assert elapsed < TIME_LIMIT_S, f"{path.name} took {elapsed:.1f} s (limit {TIME_LIMIT_S:.0f} s)"
+    if any("bt.step_through(" in cell.source for cell in nb.cells):
+        check_stepper_state(nb, path)
+
+
+def check_stepper_state(nb, path):
+    """A ``bt.step_through`` cell left its widgets in the saved state: a slider over as
+    many frames (each an SVG) as it counts, linked in the browser."""
+    state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    models = {key: w["state"] for key, w in state.items()}
+    sliders = [m for m in models.values() if m.get("_model_name") == "IntSliderModel"]
+    stacks = [m for m in models.values() if m.get("_model_name") == "StackModel"]
+    assert sliders and len(sliders) == len(stacks), f"{path.name}: no stepper widgets saved"
+    for slider, stack in zip(sliders, stacks):
+        pages = [models[ref.removeprefix("IPY_MODEL_")]["value"] for ref in stack["children"]]
+        assert len(pages) == slider["max"] + 1 >= 3 and all("<svg" in p for p in pages)
+    assert any(m.get("_model_name") == "LinkModel" for m in models.values())

@@ -9,10 +9,11 @@ back (red, below). Before ``backward()`` the gradients are absent, not zero.
 from ..errors import BackpropError
 from ..passes import toposort
 from . import styles
-from .dot import Dot, format_value, html_escape
+from .dot import Dot, format_value, html_escape, html_label
 from .legend import CIRCUIT_ROWS, set_title, symbol_rows
 
 
+@html_label
 def wire_label(value, grad):
     """The green value over the red gradient (or the value alone)."""
     text = f'<font color="{styles.VALUE_COLOUR}">{html_escape(format_value(value))}</font>'
@@ -43,6 +44,7 @@ def fan_out(order):
     return uses
 
 
+@html_label
 def total_label(name, total):
     return (f'<{html_escape(name)}<br/><font color="{styles.GRAD_COLOUR}" point-size="10">'
             f'Σ {html_escape(format_value(total))}</font>>')

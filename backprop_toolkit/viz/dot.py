@@ -4,29 +4,56 @@
 first drawn, never ``id()``), quotes labels, and groups lines into clusters.
 Drawings call it in a deterministic order (topological), so the same graph
 always gives the same text, and hence byte-identical SVG.
+
+Every string a user can choose (a variable's or primitive's name, a title)
+passes through here, and is escaped here: an attribute value is a quoted DOT
+string unless it is an :class:`Html` label, which drawings build with
+:func:`html_label`, escaping the text they put in with :func:`html_escape`.
+A name such as ``<x>]; evil [URL="javascript:..."]`` is drawn as those
+characters, never read as DOT or HTML; control characters show as symbols
+(␛) and a name over 200 characters is cut (``symbolic.printing.visible``).
 """
+
+import functools
 
 import numpy as np
 
+from ..symbolic.printing import visible
 from . import styles
 
 
+class Html(str):
+    """An HTML-like DOT label (``<<b>z</b>>``), written unquoted; its text is escaped."""
+
+
+def html_label(build):
+    """Mark what ``build`` returns as an :class:`Html` label (it escapes its user text)."""
+    @functools.wraps(build)
+    def marked(*args, **kwargs):
+        return Html(build(*args, **kwargs))
+    return marked
+
+
 def quote(text):
-    """A DOT string literal."""
-    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    """A DOT string literal of ``text`` as typed: dot would read ``\\N`` as the node's id and
+    ``&amp;`` as ``&``, so both are escaped; a newline is a line break (see :func:`visible`)."""
+    text = visible(text, newlines=True).replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + text.replace("&", "&amp;").replace("\n", "\\n") + '"'
 
 
 def html_escape(text):
-    return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))
+    """Text for inside an HTML-like DOT label (``<`` as ``&lt;``), as typed (a backslash
+    doubled, see :func:`quote`); a newline is a line break (see :func:`visible`). For a
+    web page use ``html.escape``: the backslash rule is dot's own."""
+    return (visible(text, newlines=True).replace("&", "&amp;").replace("<", "&lt;")
+            .replace(">", "&gt;").replace('"', "&quot;").replace("\\", "\\\\")
+            .replace("\n", "<br/>"))
 
 
 def attributes(attrs):
-    """``[a="1", b=<html>]``; values starting with ``<`` are HTML-like labels."""
-    parts = []
-    for key, value in attrs.items():
-        text = str(value)
-        parts.append(f"{key}={text}" if text.startswith("<") else f"{key}={quote(text)}")
+    """``[a="1", b=<html>]``: an :class:`Html` value is written as it is, any other quoted."""
+    parts = [f"{key}={value}" if isinstance(value, Html) else f"{key}={quote(value)}"
+             for key, value in attrs.items()]
     return "[" + ", ".join(parts) + "]" if parts else ""
 
 
@@ -62,6 +89,7 @@ class Dot:
         if label:
             self.graph.update(label=label, labelloc="t")
         self.lines = []
+        self.node_count = 0  # nodes drawn: what decides how long `dot` takes
         self._ids = {}
         self._indent = "    "
 
@@ -76,6 +104,7 @@ class Dot:
         return (prefix, id(obj)) in self._ids
 
     def node(self, node_id, **attrs):
+        self.node_count += 1
         self.lines.append(f"{self._indent}{node_id} {attributes(attrs)}")
 
     def edge(self, tail, head, **attrs):
@@ -94,17 +123,20 @@ class Dot:
         self._indent = self._indent[:-4]
         self.lines.append(f"{self._indent}}}")
 
+    def head(self):
+        """The graph, node and edge defaults: the lines after ``digraph G {``."""
+        return [f"    graph {attributes(self.graph)}", f"    node {attributes(styles.NODE)}",
+                f"    edge {attributes(styles.EDGE)}"]
+
     def source(self):
         """The whole document as DOT text."""
-        head = [f"digraph {self.name} {{",
-                f"    graph {attributes(self.graph)}",
-                f"    node {attributes(styles.NODE)}",
-                f"    edge {attributes(styles.EDGE)}"]
-        return "\n".join(head + self.lines + ["}"]) + "\n"
+        return "\n".join([f"digraph {self.name} {{"] + self.head() + self.lines + ["}"]) + "\n"
 
-    def digraph(self):
-        """The document as a ``graphviz.Digraph`` (shows as SVG in Jupyter)."""
+    def digraph(self, cls=None):
+        """The document as a ``graphviz.Digraph`` (or ``cls``, a subclass) with the same
+        source: the defaults go into the body as written here, not through graphviz's
+        own quoting (which would read a title starting with ``<`` as HTML)."""
         import graphviz
 
-        return graphviz.Digraph(name=self.name, graph_attr=self.graph, node_attr=styles.NODE,
-                                edge_attr=styles.EDGE, body=[line + "\n" for line in self.lines])
+        cls = cls or graphviz.Digraph
+        return cls(name=self.name, body=[line + "\n" for line in self.head() + self.lines])

@@ -17,6 +17,7 @@ from ..examples import (NEURON_ARGS, add_mul, book_graph, scalar_neuron, scalar_
 from ..swell import expression_swell
 from .circuit import circuit_dot, circuit_key, write_circuit
 from .dot import Dot
+from .files import write_file
 from .graph import graph_dot, simplification_dot
 from .legend import CIRCUIT_ROWS, TANGENT_ROWS, set_title
 from .render import find_dot, save_figure
@@ -223,7 +224,7 @@ def regenerate(out_dir, formats=FORMATS):
 
     out = pathlib.Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "versions.txt").write_text(tool_versions())
+    write_file(out / "versions.txt", tool_versions().encode())
     names = []
     built = [(name, build()) for name, build in FIGURES] + step_figures()
     for name, figure in built:

@@ -15,10 +15,11 @@ from .. import primitives as P
 from .. import symbolic as sym
 from ..symbolic.grad import derivative_name
 from . import styles
-from .dot import Dot, format_value, html_escape
+from .dot import Dot, Html, format_value, html_escape, html_label
 from .legend import set_title, symbol_rows
 
 
+@html_label
 def node_label(node, name=None):
     """HTML-like label: the name in bold over the op (``z`` over ``f``), or the op alone.
 
@@ -185,7 +186,8 @@ def result_terminals(results):
 
 def write_terminals(dot, terminals, prefix):
     for k, (name, _) in enumerate(terminals):
-        dot.node(f"{prefix}result{k}", label=f"<<b>{html_escape(name)}</b>>", **styles.RESULT)
+        dot.node(f"{prefix}result{k}", label=Html(f"<<b>{html_escape(name)}</b>>"),
+                 **styles.RESULT)
 
 
 def graph_dot(outputs, title=None, highlight=(), split=True, results=()):

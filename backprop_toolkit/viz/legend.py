@@ -8,7 +8,7 @@ line in smaller type under the title, so that it takes no room beside the drawin
 """
 
 from . import styles
-from .dot import html_escape
+from .dot import Html, html_escape
 
 VALUE_ROW = (("green", styles.VALUE_COLOUR), "(upper number): value, computed forward")
 CIRCUIT_ROWS = (VALUE_ROW, (("red", styles.GRAD_COLOUR), "(lower): gradient, sent backward"))
@@ -45,4 +45,4 @@ def set_title(dot, title, rows):
         return
     head = f"{html_escape(title)}<br/>" if title else ""
     key = f'<font point-size="{styles.KEY_SIZE}" color="{styles.KEY_COLOUR}">{key_line(rows)}</font>'
-    dot.graph.update(label=f"<{head}{key}>", labelloc="t")
+    dot.graph.update(label=Html(f"<{head}{key}>"), labelloc="t")

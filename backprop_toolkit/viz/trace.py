@@ -7,6 +7,7 @@ intermediate ``w_k`` with its value, its forward-mode derivative ``ẇ_k``
 symbolic engine: the op on named placeholders, and its JVP rule on them.
 """
 
+import html
 from collections import namedtuple
 
 import numpy as np
@@ -15,7 +16,7 @@ from .. import symbolic as sym
 from .. import tape
 from ..api import arg_names, normalize_argnums
 from ..passes import toposort
-from .dot import format_value, html_escape
+from .dot import format_value
 from .steps import record
 
 Row = namedtuple("Row", "name definition value tangent_rule tangent adjoint")
@@ -58,8 +59,8 @@ class TraceTable:
         return "\n".join(lines)
 
     def _repr_html_(self):
-        head = "".join(f"<th>{html_escape(h)}</th>" for h in self.header())
-        body = "".join("<tr>" + "".join(f"<td>{html_escape(c)}</td>" for c in cells) + "</tr>"
+        head = "".join(f"<th>{html.escape(h)}</th>" for h in self.header())
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>"
                        for cells in self._cells(lambda s: f"${s}$"))
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
