@@ -10,7 +10,7 @@
 
 import numpy as np
 
-from . import api
+from . import api, ops, trees
 from .errors import fun_name
 from .ops import sum as op_sum
 
@@ -159,10 +159,19 @@ def check_function(fun, *args, engine="tape", second_order=True, rtol=1e-5, atol
 
     Every float argument is perturbed (an op built from others, a numpy
     function called on engine values: ``lambda a, b: np.concatenate([a, b])``);
-    ``second_order=False`` skips checks 3 and 4.
+    ``second_order=False`` skips checks 3 and 4. A structured output (a tuple
+    or list of arrays: ``np.split``, ``np.linalg.eigh``) is checked as the
+    concatenation of its raveled leaves.
     """
     diff = [i for i, a in enumerate(args) if np.issubdtype(np.asarray(a).dtype, np.floating)]
-    _run_checks(_Case(fun, args, diff, fun_name(fun), rtol, atol, seed, engine), second_order)
+
+    def flat(*xs):
+        leaves, tree = trees.flatten(fun(*xs))
+        if tree is trees.LEAF:
+            return leaves[0]
+        return ops.concatenate([ops.reshape(leaf, (-1,)) for leaf in leaves])
+
+    _run_checks(_Case(flat, args, diff, fun_name(fun), rtol, atol, seed, engine), second_order)
 
 
 def _run_checks(case, second_order=True):
