@@ -34,3 +34,5 @@ from .ops import (array_split, atleast_1d, atleast_2d, atleast_3d, column_stack,
                   dsplit, dstack, expand_dims, flip, fliplr, flipud, hsplit, hstack, moveaxis,
                   pad, ravel, repeat, roll, rot90, sort, split, squeeze, swapaxes, take,
                   take_along_axis, tile, vsplit, vstack)
+from .ops import (angle, append, gradient, imag, linspace, nan_to_num, real_if_close, rollaxis,
+                  select)

@@ -226,7 +226,9 @@ def norm(make, **kw):
 
 
 LINALG = {
-    np.einsum: [einsum("ij,jk->ik", (3, 4), (4, 2)), einsum("ij,jk", (3, 4), (4, 2)),
+    np.einsum: [Sample(lambda a, b: np.einsum("...ij,...jk->...ik", a, b),   # no batch at all
+                       (normal(0, 2, 3), normal(0, 3, 4))),
+                einsum("ij,jk->ik", (3, 4), (4, 2)), einsum("ij,jk", (3, 4), (4, 2)),
                 einsum("ii->i", (3, 3)), einsum("ii", (3, 3)), einsum("ji", (2, 3)),
                 einsum("...ij,...jk->...ik", (2, 3, 4), (4, 2)),
                 einsum("...i,...i", (3, 4), (1, 4)), einsum("i,ij,j->", (3,), (3, 4), (4,)),
@@ -393,5 +395,35 @@ SHAPE = {
                          Sample(lambda x: np.take_along_axis(x, IDX[:2], 0), (normal(4, 4),))],
 }
 
-SAMPLES = merged(CORE, ELEMENTWISE, REDUCTIONS, LINALG, SHAPE)
+# The rest of what students (and other autodiff projects' test suites) call.
+NONFINITE = np.array([0.0, np.nan, np.inf, -np.inf])
+MASKS = [np.array([[True, False, True], [False, False, True]]),
+         np.array([[True, True, False], [False, True, True]])]
+MORE = {
+    np.imag: [Sample(lambda x: np.imag(x), (normal(3, 2),), kind="zero")],
+    np.angle: [Sample(lambda x: np.angle(x), (away_from_zero(3, 2),), kind="zero"),
+               Sample(lambda x: np.angle(x, deg=True), (away_from_zero(4),), kind="zero")],
+    np.real_if_close: [Sample(lambda x: np.real_if_close(x), (normal(3, 2),))],
+    np.nan_to_num: [Sample(lambda x: np.nan_to_num(x + NONFINITE[:2]), (normal(2),)),  # nan only
+                    Sample(lambda x: np.nan_to_num(x + NONFINITE, nan=1.5, posinf=9.0,
+                                                   neginf=-9.0), (normal(4),))],
+    np.select: [Sample(lambda a, b: np.select(MASKS, [a, b]), (normal(2, 3), normal(2, 3))),
+                Sample(lambda a, b: np.select(MASKS, [a, b], default=a * b),
+                       (normal(2, 3), normal(3)))],
+    np.append: [Sample(lambda a, b: np.append(a, b), (normal(3), normal(2, 2))),
+                Sample(lambda a, b: np.append(a, b, axis=0), (normal(2, 3), normal(1, 3))),
+                Sample(lambda a, b: np.append([a, 2.0], b), (normal(), normal(2)))],
+    np.rollaxis: [Sample(lambda x: np.rollaxis(x, 2), (normal(2, 3, 4),)),
+                  Sample(lambda x: np.rollaxis(x, 0, 3), (normal(2, 3, 4),)),
+                  Sample(lambda x: np.rollaxis(x, -1, 1), (normal(2, 3, 4),))],
+    np.gradient: [Sample(lambda x: np.gradient(x), (normal(5),)),
+                  Sample(lambda x: np.gradient(x, axis=1), (normal(3, 4),)),
+                  Sample(lambda x: np.stack(np.gradient(x, 0.5, 2.0)), (normal(3, 4),)),
+                  Sample(lambda x: np.stack(np.gradient(x, axis=(0, -1))), (normal(3, 2, 4),))],
+    np.linspace: [Sample(lambda a, b: np.linspace(a, b, 5), (normal(), normal())),
+                  Sample(lambda a, b: np.linspace(a, b, 4, endpoint=False), (normal(2), normal())),
+                  Sample(lambda a, b: np.linspace(a, b, 1), (normal(), normal()))],
+}
+
+SAMPLES = merged(CORE, ELEMENTWISE, REDUCTIONS, LINALG, SHAPE, MORE)
 """Every numpy function with a meaning in the op language, with its samples."""

@@ -41,9 +41,9 @@ from .functions import (absolute, arccos, arccosh, arcsin, arcsinh, arctan, arct
                         arctanh, cbrt, conj, conjugate, cosh, deg2rad, degrees, divide, exp2,
                         expm1, fabs, float_power, hypot, log1p, log2, log10, logaddexp,
                         logaddexp2, positive, rad2deg, radians, real, reciprocal, sinc, sinh,
-                        tan)
+                        tan, imag, angle, real_if_close)
 from .piecewise import (around, ceil, clip, floor, fmax, fmin, fmod, minimum, mod,  # noqa: F401
-                        remainder, rint, round, trunc)
+                        remainder, rint, round, trunc, nan_to_num, select)
 from .linalg import matmul  # noqa: F401
 from .numpy_api import (FUNCTIONS, REFUSED, UFUNCS, implements, no_entry, refused,  # noqa: F401
                         refuses)
@@ -54,12 +54,13 @@ from .np_linalg import det, inv, norm, slogdet, solve  # noqa: F401
 from .operators import Operators  # noqa: F401
 from .reductions import (average, log_softmax, logsumexp, max, mean, min, prod,  # noqa: F401
                          softmax, std, sum, var)
-from .cumulative import cumprod, cumsum, diff  # noqa: F401
+from .cumulative import cumprod, cumsum, diff, gradient, linspace  # noqa: F401
 from .logical import all, any, count_nonzero  # noqa: F401
 from .casting import astype  # noqa: F401
 from .shape import (atleast_1d, atleast_2d, atleast_3d, broadcast_to, expand_dims,  # noqa: F401
-                    getitem, moveaxis, ravel, reshape, squeeze, sum_to, swapaxes, transpose)
-from .joining import (array_split, column_stack, concatenate, dsplit, dstack,  # noqa: F401
+                    getitem, moveaxis, ravel, reshape, rollaxis, squeeze, sum_to, swapaxes,
+                    transpose)
+from .joining import (append, array_split, column_stack, concatenate, dsplit, dstack,  # noqa: F401
                       hsplit, hstack, split, stack, vsplit, vstack)
 from .rearranging import (flip, fliplr, flipud, pad, repeat, roll, rot90, sort,  # noqa: F401
                           take, take_along_axis, tile)

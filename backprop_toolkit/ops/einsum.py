@@ -138,7 +138,7 @@ def _sizes(subscripts, labels, shapes):
                 raise shape_error("np.einsum", f"{subscripts!r}: index {_name(label)} has "
                                                f"sizes {sizes[label]} and {n} for operands "
                                                f"of shapes {list(shapes)}")
-            sizes[label] = max(sizes.get(label, 1), n)
+            sizes[label] = n if sizes.get(label, 1) == 1 else sizes[label]  # 0 is a size too
     return sizes
 
 

@@ -95,4 +95,27 @@ def real(val):
     return val if isinstance(val, Traced) else np.real(val)
 
 
+@implements(np.real_if_close)
+def real_if_close(a, tol=100):
+    """``a`` as a real array: engine values are real already, so ``a`` itself."""
+    return a if isinstance(a, Traced) else np.real_if_close(a, tol)
+
+
+@implements(np.imag)
+def imag(val):
+    """The imaginary part: 0 for the real values of the engines (a constant: derivative 0)."""
+    return np.zeros(np.shape(val), dtype_of(val)) if isinstance(val, Traced) else np.imag(val)
+
+
+@implements(np.angle)
+def angle(z, deg=False):
+    """The argument of a real number: 0 for ``z >= 0``, pi (180 with ``deg``) for ``z < 0``.
+
+    Piecewise constant, so its derivative is 0 (at ``z = -0.0`` numpy says pi, this says 0).
+    """
+    if not isinstance(z, Traced):
+        return np.angle(z, deg)
+    return P.where_p(P.less_p(z, 0.0), 180.0 if deg else np.pi, 0.0)
+
+
 conj = conjugate

@@ -53,6 +53,17 @@ def concatenate(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
     return P.concatenate_p(*pieces, axis=axis_in("concatenate", axis, ndim_of(pieces[0])))
 
 
+@implements(np.append)
+def append(arr, values, axis=None):
+    """``arr`` followed by ``values`` along ``axis`` (both flattened for ``None``).
+    A list holding engine values (``[x, 2.0]``) is stacked first, as numpy would make
+    it an array."""
+    arr, values = (stack(v) if isinstance(v, (list, tuple)) else v for v in (arr, values))
+    if axis is None:
+        return concatenate([ravel(arr), ravel(values)])
+    return concatenate([arr, values], axis=axis)
+
+
 @implements(np.stack)
 def stack(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
     """Equally shaped ``arrays`` along a new ``axis`` (the first by default).

@@ -56,3 +56,8 @@ INDEX_REFUSED = (
     "tape, or compute it outside the differentiated function.")
 
 refuses(np.argmax, np.argmin, np.argsort, why=INDEX_REFUSED)
+refuses(np.argpartition, why=INDEX_REFUSED)
+refuses(np.partition, why=(
+    "the order numpy leaves inside each side of the kth entry is not specified, so a "
+    "gradient could not follow numpy's values; use np.sort(x) (whose gradient follows the "
+    "permutation) and take the entries you need."))

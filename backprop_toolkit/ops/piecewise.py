@@ -10,6 +10,9 @@ The gradient conventions, on both engines:
   strictly between the bounds and flows to the bound where ``x`` is beyond it;
   at exactly a bound it is split half and half between ``x`` and that bound.
 * ``mod``/``remainder``: d/da = 1, d/db = -floor(a / b); ``fmod``: d/db = -trunc(a / b).
+* ``nan_to_num``: the gradient passes where ``x`` is finite; the replaced entries
+  (nan, inf) are constants, with derivative 0.
+* ``select``: the gradient goes to the choice taken at each entry, as ``where``.
 * ``floor``, ``ceil``, ``trunc``, ``rint``, ``round``: integer-valued, so the
   derivative is exactly 0 (their entries have no rule; the output is a constant).
 """
@@ -19,6 +22,7 @@ import operator
 import numpy as np
 
 from .. import primitives as P
+from ..dispatch import Traced, dtype_of
 from ..errors import BackpropError, format_where, user_frame
 from .functions import positive
 from .numpy_api import implements, refused
@@ -100,3 +104,29 @@ around = round
 def rint(x):
     """``x`` rounded to the nearest integer, halves to even: ``round(x, 0)``.  d/dx = 0."""
     return P.round_p(x, decimals=0)
+
+
+@implements(np.nan_to_num)
+def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
+    """``x`` with nan, +inf and -inf replaced (by 0 and the largest finite numbers of
+    ``x``'s dtype by default). ``copy`` has no effect: engine values never change."""
+    if not isinstance(x, Traced):
+        return np.nan_to_num(x, copy=copy, nan=nan, posinf=posinf, neginf=neginf)
+    big = np.finfo(dtype_of(x))
+    x = where(not_equal(x, x), nan, x)
+    x = where(P.equal_p(x, np.inf), big.max if posinf is None else posinf, x)
+    return where(P.equal_p(x, -np.inf), big.min if neginf is None else neginf, x)
+
+
+@implements(np.select)
+def select(condlist, choicelist, default=0):
+    """Per entry, the choice of the first condition that holds (``default`` if none):
+    a chain of ``where`` from the last condition to the first."""
+    condlist, choicelist = list(condlist), list(choicelist)
+    if len(condlist) != len(choicelist):
+        raise BackpropError("np.select: list of cases must be same length as list of "
+                            f"conditions\n  at {format_where(user_frame())}")
+    result = default
+    for condition, choice in reversed(list(zip(condlist, choicelist))):
+        result = where(condition, choice, result)
+    return result

@@ -121,10 +121,16 @@ def std(x, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Tru
     """Standard deviation ``sqrt(var(x, ddof))``, a composite.
 
     ``d std / dx_i = (x_i - mean) / ((n - ddof) std)``; where ``std = 0`` (all
-    entries equal) it is not differentiable and the gradient is ``nan``.
+    entries equal) it is not differentiable and the gradient is ``nan``. Over a
+    single entry (``n = 1``) std is 0 whatever ``x`` is: its derivatives are 0,
+    and it is computed as the variance, which is identically 0 too.
     """
     refuse("std", out=out is not None, where=where_given(where), mean=mean is not NOT_GIVEN)
-    return sqrt(var(x, axis, dtype, None, ddof, keepdims, correction=correction))
+    variance = var(x, axis, dtype, None, ddof, keepdims, correction=correction)
+    shape = shape_of(x)
+    if all(shape[a] == 1 for a in axes_of("std", x, axis)):
+        return variance
+    return sqrt(variance)
 
 
 @implements(np.average)

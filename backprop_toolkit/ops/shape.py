@@ -149,6 +149,18 @@ def moveaxis(a, source, destination):
     return P.transpose_p(a, axes=tuple(order))
 
 
+@implements(np.rollaxis)
+def rollaxis(a, axis, start=0):
+    """numpy's older :func:`moveaxis`: axis ``axis`` moved to just before axis ``start``."""
+    n = ndim_of(a)
+    axis = axis_list("rollaxis", axis, n)[0]
+    if not isinstance(start, (int, np.integer)) or not -n <= start <= n:
+        raise ShapeError(f"rollaxis: start {start!r} is out of range for {n} axes\n"
+                         f"  at {format_where(user_frame())}")
+    start = start + n if start < 0 else int(start)
+    return moveaxis(a, axis, start - 1 if axis < start else start)
+
+
 @implements(np.swapaxes)
 def swapaxes(a, axis1, axis2):
     """``a`` with two axes exchanged: a transpose."""
