@@ -89,3 +89,16 @@ def test_rollaxis_matches_numpy_for_every_axis_and_start():
 def test_partition_is_refused_with_the_reason(engine):
     with pytest.raises(bt.BackpropError, match="np.sort"):
         bt.grad(lambda x: bt.sum(np.partition(x, 1)), engine=engine)(np.arange(3.0))
+
+
+def test_every_table_entry_has_a_short_readable_label():
+    """Drawings label a table entry with a symbol or a short name (a gate grows to fit,
+    but ``greater_equal`` in a circle is not a slide); unusual symbols are named."""
+    from backprop_toolkit.primitives import TABLE
+    from backprop_toolkit.viz import styles
+
+    long = {name: styles.gate_symbol(p) for name, p in TABLE.items()
+            if len(styles.gate_symbol(p)) > 9}
+    assert not long, f"labels too long for a gate: {long}"
+    for prim in (TABLE["einsum"], TABLE["logaddexp"], TABLE["cumsum"]):
+        assert prim in styles.SYMBOL_WORDS

@@ -67,7 +67,11 @@ GATE_SYMBOL = {P.add_p: "+", P.sub_p: "−", P.mul_p: "×", P.div_p: "÷", P.neg
                P.logsumexp_p: "lse", P.minimum_p: "min", P.tan_p: "tan", P.floor_p: "⌊x⌋",
                P.ceil_p: "⌈x⌉", P.remainder_p: "mod",
                P.einsum_p: "Σ×", P.det_p: "det", P.inv_p: "A⁻¹",
-               P.solve_p: "A\\b", P.logabsdet_p: "log|det|"}
+               P.solve_p: "A\\b", P.logabsdet_p: "log|det|",
+               P.less_p: "<", P.less_equal_p: "≤", P.greater_p: ">", P.greater_equal_p: "≥",
+               P.equal_p: "=", P.not_equal_p: "≠", P.concatenate_p: "concat",
+               P.stop_gradient_p: "stop", P.scatter_add_p: "scatter", P.sort_by_p: "sort",
+               P.det_sign_p: "sgn det", P.logaddexp_p: "lae", P.logaddexp2_p: "lae₂"}
 
 
 # the symbols a student may not have met, named in the legend of a drawing that shows them
@@ -76,7 +80,10 @@ SYMBOL_WORDS = {P.broadcast_to_p: "broadcast (copy along new axes)",
                 P.where_p: "where (choose by a condition)", P.power_p: "power",
                 P.sum_to_p: "sum down to a shape", P.sum_p: "sum", P.matmul_p: "matrix product",
                 P.getitem_p: "index", P.logsumexp_p: "log-sum-exp",
-                P.log_softmax_p: "log-softmax", P.neg_p: "negate"}
+                P.log_softmax_p: "log-softmax", P.neg_p: "negate",
+                P.einsum_p: "einsum (a contraction)", P.solve_p: "solve (A⁻¹ b)",
+                P.logaddexp_p: "log(eᵃ + eᵇ)", P.logaddexp2_p: "log₂(2ᵃ + 2ᵇ)",
+                P.prod_p: "product", P.cumsum_p: "running sum"}
 
 
 def gate_symbol(prim):
