@@ -102,3 +102,37 @@ def test_every_table_entry_has_a_short_readable_label():
     assert not long, f"labels too long for a gate: {long}"
     for prim in (TABLE["einsum"], TABLE["logaddexp"], TABLE["cumsum"]):
         assert prim in styles.SYMBOL_WORDS
+
+
+def rnn_numpy(W, U, xs):
+    """A student's recurrent net in plain numpy: np. functions, methods, a Python loop."""
+    h = np.zeros(W.shape[0])
+    states = []
+    for x in xs:
+        h = np.tanh(W @ h + np.dot(U, x))
+        states.append(h)
+    H = np.stack(states)
+    return (H ** 2).mean() + np.linalg.norm(W) * 0.01 + np.concatenate([H[-1], h]).sum()
+
+
+def rnn_bt(W, U, xs):
+    """The same net in bt ops."""
+    h = bt.broadcast_to(0.0, (W.shape[0],))
+    states = []
+    for k in range(xs.shape[0]):
+        h = bt.tanh(W @ h + U @ xs[k])
+        states.append(h)
+    H = bt.stack(states)
+    return bt.mean(H ** 2) + bt.sqrt(bt.sum(W * W)) * 0.01 + 2 * bt.sum(h)
+
+
+def test_a_students_numpy_loop_matches_bt_ops_and_central_differences(engine):
+    rng = np.random.default_rng(3)
+    W, U, xs = rng.standard_normal((4, 4)) * 0.5, rng.standard_normal((4, 3)), \
+        rng.standard_normal((5, 3))
+    got = bt.grad(rnn_numpy, (0, 1), engine=engine)(W, U, xs)
+    with_bt = bt.grad(rnn_bt, (0, 1), engine=engine)(W, U, xs)
+    numeric = bt.numerical_grad(rnn_numpy, W, U, xs, argnums=(0, 1))
+    for g, b, n in zip(got, with_bt, numeric):
+        np.testing.assert_allclose(g, b, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(g, n, rtol=1e-6, atol=1e-8)
