@@ -54,19 +54,21 @@ def flip(m, axis=None):
 @implements(np.fliplr)
 def fliplr(m):
     """Columns in reverse order (axis 1)."""
-    if ndim_of(m) < 2:
-        raise ShapeError(f"fliplr: input must be >= 2-d, got shape {shape_of(m)}\n"
-                         f"  at {format_where(user_frame())}")
-    return flip(m, 1)
+    return _flip_one("fliplr", m, 1)
 
 
 @implements(np.flipud)
 def flipud(m):
     """Rows in reverse order (axis 0)."""
-    if ndim_of(m) < 1:
-        raise ShapeError(f"flipud: input must be >= 1-d, got a scalar\n"
+    return _flip_one("flipud", m, 0)
+
+
+def _flip_one(op, m, axis):
+    """``flip(m, axis)`` for an ``m`` that has that axis."""
+    if ndim_of(m) <= axis:
+        raise ShapeError(f"{op}: input must be >= {axis + 1}-d, got shape {shape_of(m)}\n"
                          f"  at {format_where(user_frame())}")
-    return flip(m, 0)
+    return flip(m, axis)
 
 
 @implements(np.rot90)
