@@ -67,7 +67,8 @@ GATE_SYMBOL = {P.add_p: "+", P.sub_p: "−", P.mul_p: "×", P.div_p: "÷", P.neg
                P.logsumexp_p: "lse", P.minimum_p: "min", P.tan_p: "tan", P.floor_p: "⌊x⌋",
                P.ceil_p: "⌈x⌉", P.remainder_p: "mod",
                P.einsum_p: "Σ×", P.det_p: "det", P.inv_p: "A⁻¹",
-               P.solve_p: "A\\b", P.logabsdet_p: "log|det|"}
+               P.solve_p: "A\\b", P.logabsdet_p: "log|det|", P.pinv_p: "A⁺", P.eigh_p: "eigh",
+               P.svd_p: "svd", P.cholesky_p: "chol"}
 
 
 # the symbols a student may not have met, named in the legend of a drawing that shows them
