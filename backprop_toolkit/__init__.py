@@ -30,6 +30,7 @@ from .ops import (all, any, astype, average, count_nonzero, cumprod, cumsum, dif
                   std, var)
 from .ops import (cross, det, diag, diagonal, dot, einsum, inner, inv, kron, norm, outer, slogdet,
                   solve, tensordot, trace, tril, triu, vdot)
+from .ops import cholesky, eigh, eigvalsh, matrix_power, pinv, svd, svdvals
 from .ops import (array_split, atleast_1d, atleast_2d, atleast_3d, column_stack, concatenate,
                   dsplit, dstack, expand_dims, flip, fliplr, flipud, hsplit, hstack, moveaxis,
                   pad, ravel, repeat, roll, rot90, sort, split, squeeze, swapaxes, take,

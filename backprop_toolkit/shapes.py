@@ -191,6 +191,36 @@ def square_batch(a):
     return tuple(a[:-2])
 
 
+def matrix_batch(a):
+    """``(batch, m, n)`` of a stack of matrices ``(..., m, n)``."""
+    if len(a) < 2:
+        raise ValueError(f"expected a stack of matrices (..., m, n), got shape {tuple(a)}")
+    return tuple(a[:-2]), a[-2], a[-1]
+
+
+def eigh_shape(a, **params):
+    """``eigh``'s packed output: the eigenvalues as a row above the eigenvectors,
+    ``(..., n + 1, n)`` for ``a`` of shape ``(..., n, n)``."""
+    return square_batch(a) + (a[-1] + 1, a[-1])
+
+
+def svd_shape(a):
+    """``svd``'s packed output: ``U`` (m x k), ``s`` as a row, ``V`` (n x k) stacked,
+    ``(..., m + 1 + n, k)`` with ``k = min(m, n)``."""
+    batch, m, n = matrix_batch(a)
+    return batch + (m + 1 + n, min(m, n))
+
+
+def cholesky_shape(a):
+    return square_batch(a) + tuple(a[-2:])
+
+
+def pinv_shape(a, rcond):
+    """``pinv``: ``(..., n, m)`` for ``(..., m, n)``."""
+    batch, m, n = matrix_batch(a)
+    return batch + (n, m)
+
+
 def solve_shape(a, b):
     """``solve(a, b)``: ``a`` is ``(..., n, n)``, ``b`` is ``(..., n, k)``, batches broadcast."""
     batch = square_batch(a)

@@ -94,8 +94,8 @@ def refused_table():
     lines = ["\n## Refused on purpose\n",
              "These raise an error on tape tensors and symbolic nodes, with this reason:\n",
              "| numpy | why |", "| --- | --- |"]
-    for function in sorted(REFUSED, key=lambda f: f.__name__):
-        lines.append(f"| `np.{function.__name__}` | {REFUSED[function]} |")
+    for function in sorted(REFUSED, key=numpy_name):
+        lines.append(f"| `{numpy_name(function)}` | {REFUSED[function]} |")
     return "\n".join(lines) + "\n"
 
 

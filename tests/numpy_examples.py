@@ -21,8 +21,8 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from primitive_examples import (away_from_zero, normal, positive, signed, uniform,
-                                well_conditioned, with_zeros)
+from primitive_examples import (away_from_zero, normal, positive, positive_definite, signed,
+                                uniform, well_conditioned, with_zeros)
 
 
 class Sample(NamedTuple):
@@ -283,7 +283,10 @@ LINALG = {
                      norm(normal(3, 4), ord=1), norm(normal(3, 4), ord=-1),
                      norm(normal(3, 4), ord=np.inf),
                      norm(normal(3, 4, 2), ord=-np.inf, axis=(2, 0), keepdims=True),
-                     norm(normal(2, 3, 4), keepdims=True)],
+                     norm(normal(2, 3, 4), keepdims=True), norm(normal(3, 4), ord="nuc"),
+                     norm(normal(4, 3), ord=2), norm(normal(3, 3), ord=-2),
+                     norm(normal(3, 2, 4), ord="nuc", axis=(2, 0), keepdims=True),
+                     norm(normal(2, 3, 4), ord=2, axis=(-1, -2))],
     np.linalg.det: [Sample(lambda a: np.linalg.det(a), (well_conditioned(3),)),
                     Sample(lambda a: np.linalg.det(a), (well_conditioned(2, 3),))],
     np.linalg.slogdet: [Sample(lambda a: np.linalg.slogdet(a).logabsdet, (normal(3, 3),)),
@@ -300,6 +303,41 @@ LINALG = {
                              (well_conditioned(2, 3), normal(2, 3, 2))),
                       Sample(lambda a, b: np.linalg.solve(a, b),
                              (well_conditioned(3), normal(2, 3, 2)))],
+    # eigh, eigvalsh, cholesky read one triangle of a (not symmetric here): so do the
+    # derivatives, checked against central differences of numpy's own functions
+    np.linalg.eigh: [Sample(lambda a: weighted(np.linalg.eigh(a)), (normal(3, 3),)),
+                     Sample(lambda a: weighted(np.linalg.eigh(a, "U")), (normal(2, 3, 3),)),
+                     Sample(lambda a: np.linalg.eigh(a).eigenvectors, (positive_definite(4, 4),)),
+                     Sample(lambda a: np.linalg.eigh(a + a.T)[0], (normal(4, 4),))],
+    np.linalg.eigvalsh: [Sample(lambda a: np.linalg.eigvalsh(a), (normal(3, 3),)),
+                         Sample(lambda a: np.linalg.eigvalsh(a, UPLO="U"), (normal(2, 3, 3),))],
+    np.linalg.svd: [Sample(lambda a: weighted(np.linalg.svd(a)), (normal(3, 3),)),
+                    Sample(lambda a: weighted(np.linalg.svd(a, full_matrices=False)),
+                           (normal(4, 3),)),
+                    Sample(lambda a: weighted(np.linalg.svd(a, full_matrices=False)),
+                           (normal(2, 2, 4),)),
+                    Sample(lambda a: np.linalg.svd(a, compute_uv=False), (normal(3, 5),)),
+                    Sample(lambda a: np.linalg.svd(a, full_matrices=False).S, (normal(2, 4, 2),))],
+    np.linalg.svdvals: [Sample(lambda a: np.linalg.svdvals(a), (normal(3, 4),)),
+                        Sample(lambda a: np.linalg.svdvals(a), (normal(2, 4, 3),))],
+    np.linalg.cholesky: [Sample(lambda a: np.linalg.cholesky(a), (positive_definite(3, 3),)),
+                         Sample(lambda a: np.linalg.cholesky(a), (positive_definite(2, 3, 3),)),
+                         Sample(lambda a, b: np.linalg.cholesky(a + np.triu(b, 1)),
+                                (positive_definite(3, 3), normal(3, 3))),
+                         Sample(lambda a, b: np.linalg.cholesky(a + np.tril(b, -1), upper=True),
+                                (positive_definite(3, 3), normal(3, 3)))],
+    np.linalg.pinv: [Sample(lambda a: np.linalg.pinv(a), (normal(3, 2),)),
+                     Sample(lambda a: np.linalg.pinv(a), (normal(2, 2, 4),)),
+                     Sample(lambda a: np.linalg.pinv(a, rcond=1e-10), (well_conditioned(3),)),
+                     Sample(lambda x: np.linalg.pinv(x.T @ x), (normal(2, 3),)),   # rank 2
+                     Sample(lambda a: np.linalg.pinv(a, hermitian=True),
+                            (positive_definite(3, 3),))],
+    np.linalg.matrix_power: [Sample(lambda a: np.linalg.matrix_power(a, 2), (normal(3, 3),)),
+                             Sample(lambda a: np.linalg.matrix_power(a, 5), (normal(2, 3, 3),)),
+                             Sample(lambda a: np.linalg.matrix_power(a, -3),
+                                    (well_conditioned(3),)),
+                             Sample(lambda a: np.linalg.matrix_power(a, 1), (normal(3, 3),)),
+                             Sample(lambda a: np.linalg.matrix_power(a, 0), (normal(3, 3),))],
 }
 
 IDX = np.array([[2, 0, 1, 1], [0, 0, 3, 2], [1, 3, 3, 0]])  # take_along_axis's indices

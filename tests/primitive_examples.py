@@ -44,6 +44,16 @@ def well_conditioned(*shape):
     return lambda rng: 3.0 * np.eye(n) + rng.standard_normal(shape[:-1] + (n, n))
 
 
+def positive_definite(*shape):
+    """A stack of symmetric positive definite n x n matrices, X X^T / n + I."""
+    n = shape[-1]
+
+    def make(rng):
+        x = rng.standard_normal(shape)
+        return x @ np.swapaxes(x, -1, -2) / n + np.eye(n)
+    return make
+
+
 def args(*makers):
     return lambda rng: tuple(m(rng) for m in makers)
 
@@ -177,4 +187,12 @@ EXAMPLES = {
     "solve": [(args(well_conditioned(3), normal(3, 2)), {}),
               (args(well_conditioned(2, 3), normal(3, 1)), {}),
               (args(well_conditioned(3), normal(2, 3, 2)), {})],
+    # eigh, cholesky: functions of the symmetric part, so any square input is a sample
+    "eigh": [(args(normal(3, 3)), {"uplo": "L"}), (args(normal(2, 4, 4)), {"uplo": "U"})],
+    "svd": [(args(normal(3, 3)), {}), (args(normal(4, 2)), {}), (args(normal(2, 2, 4)), {})],
+    "cholesky": [(args(positive_definite(3, 3)), {}),
+                 (lambda rng: (positive_definite(2, 3, 3)(rng)
+                               + 0.3 * rng.standard_normal((2, 3, 3)),), {})],
+    "pinv": [(args(normal(3, 2)), {"rcond": 1e-15}), (args(normal(2, 2, 4)), {"rcond": 1e-15}),
+             (args(well_conditioned(3)), {"rcond": 1e-15})],
 }

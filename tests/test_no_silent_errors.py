@@ -144,8 +144,8 @@ def test_reading_value_on_the_tape_is_allowed():
 def test_numpy_functions_without_an_entry_raise_naming_them(engine):
     with pytest.raises(bt.BackpropError, match=r"np\.fft\.fft"):
         bt.vjp(np.fft.fft, np.array([1.0, 2.0, 3.0]), engine=engine)
-    with pytest.raises(bt.BackpropError, match=r"np\.linalg\.eigvalsh"):
-        bt.jacobian(lambda x: np.linalg.eigvalsh(np.outer(x, x)),
+    with pytest.raises(bt.BackpropError, match=r"np\.linalg\.qr"):
+        bt.jacobian(lambda x: np.linalg.qr(np.outer(x, x))[1],
                     engine=engine)(np.array([1.0, 2.0]))
 
 

@@ -23,6 +23,8 @@ from primitives (``mean``). One module per family:
 * :mod:`.einsum`: numpy's ``einsum``, as a chain of two-operand contractions;
 * :mod:`.diagonals`: ``diagonal``, ``trace``, ``diag``, ``tril``, ``triu``;
 * :mod:`.np_linalg`: numpy.linalg's ``norm``, ``det``, ``slogdet``, ``inv``, ``solve``;
+* :mod:`.decompositions`: numpy.linalg's ``eigh``, ``eigvalsh``, ``svd``, ``svdvals``,
+  ``cholesky``, ``pinv``, ``matrix_power`` (and why ``eig`` is refused);
 * :mod:`.operators`: :class:`Operators`, the ``+ - * / ** @ [] .T < >`` and the array
   methods (``x.sum(axis=0)``, ``x.reshape(2, 3)``) of every engine value, and numpy's own
   functions called on one;
@@ -51,6 +53,8 @@ from .diagonals import diag, diagonal, trace, tril, triu  # noqa: F401
 from .einsum import einsum  # noqa: F401
 from .linalg import cross, dot, inner, kron, outer, tensordot, vdot  # noqa: F401
 from .np_linalg import det, inv, norm, slogdet, solve  # noqa: F401
+from .decompositions import (cholesky, eigh, eigvalsh, matrix_power, pinv, svd,  # noqa: F401
+                             svdvals)
 from .operators import Operators  # noqa: F401
 from .reductions import (average, log_softmax, logsumexp, max, mean, min, prod,  # noqa: F401
                          softmax, std, sum, var)

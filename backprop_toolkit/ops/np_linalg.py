@@ -1,5 +1,10 @@
 """numpy.linalg: ``norm`` (a composite), ``det``, ``slogdet``, ``inv``, ``solve`` (entries).
 
+The matrix norms ``ord='nuc'``, ``2`` and ``-2`` are the sum, the largest and the smallest
+of the singular values (:func:`~backprop_toolkit.ops.decompositions.svdvals`): their
+gradient is ``U V^T`` (``u_1 v_1^T``, ``u_k v_k^T``) where the singular values are distinct
+and nonzero.
+
 ``np.linalg.det``, ``inv`` and ``solve`` dispatch through ``__array_function__``
 like the rest of numpy, so they reach these ops on tensors and nodes.
 
@@ -19,13 +24,14 @@ import numpy as np
 from .. import primitives as P
 from ..dispatch import ndim_of, shape_of
 from .arguments import axes_of
+from .decompositions import svdvals
 from .diagonals import refuse, shape_error
 from .numpy_api import implements
 from .pointwise import abs, equal, neg, not_equal, sqrt, square, where
 from .reductions import max, sum
 
 SlogdetResult = namedtuple("SlogdetResult", "sign logabsdet")
-MATRIX_ORDS = (None, "fro", 1, -1, np.inf, -np.inf)
+MATRIX_ORDS = (None, "fro", 1, -1, np.inf, -np.inf, "nuc", 2, -2)
 
 
 @implements(np.linalg.det)
@@ -62,8 +68,9 @@ def solve(a, b):
 def norm(x, ord=None, axis=None, keepdims=False):
     """numpy's ``norm``. Vectors (``axis`` an int, or a 1-d ``x``): ``ord`` None/2,
     1, inf, -inf, 0 or any other number p (``sum |x|^p ^ 1/p``). Matrices (``axis`` a
-    pair, or a 2-d ``x``): None/'fro', 1, -1, inf, -inf; 'nuc', 2 and -2 (singular
-    values) are refused. ``ord=None, axis=None``: the 2-norm of all entries, any shape."""
+    pair, or a 2-d ``x``): None/'fro', 1, -1, inf, -inf, and from the singular values
+    'nuc' (their sum), 2 (the largest), -2 (the smallest). ``ord=None, axis=None``: the
+    2-norm of all entries, any shape."""
     keepdims = bool(keepdims)
     if axis is None and ord is None:
         return _root_of_squares(x, axes_of("np.linalg.norm", x, None), keepdims)
@@ -108,14 +115,15 @@ def _vector_norm(x, ord, axes, keepdims):
 
 
 def _matrix_norm(x, ord, axes, keepdims):
-    """Frobenius, or the largest (smallest) absolute column (1) or row (inf) sum."""
+    """Frobenius, the largest (smallest) absolute column (1) or row (inf) sum, or from the
+    singular values."""
     if ord not in MATRIX_ORDS:
-        what = "needs singular values, which have no entry" if ord in ("nuc", 2, -2) \
-            else "is not a matrix norm"
-        raise refuse("np.linalg.norm", f"ord={ord!r} for matrices {what}; supported: "
-                                       "None, 'fro', 1, -1, inf, -inf")
+        raise refuse("np.linalg.norm", f"ord={ord!r} is not a matrix norm; supported: "
+                                       "None, 'fro', 'nuc', 1, -1, 2, -2, inf, -inf")
     if ord is None or ord == "fro":
         return _root_of_squares(x, axes, keepdims)
+    if ord in ("nuc", 2, -2):
+        return _singular_value_norm(x, ord, axes, keepdims)
     row, col = axes
     summed, largest = (row, col) if ord in (1, -1) else (col, row)
     sums = sum(abs(x), axis=summed, keepdims=True)
@@ -125,3 +133,17 @@ def _matrix_norm(x, ord, axes, keepdims):
         return result
     return P.reshape_p(result, shape=tuple(n for i, n in enumerate(shape_of(result))
                                            if i not in axes))
+
+
+def _singular_value_norm(x, ord, axes, keepdims):
+    """The sum ('nuc'), largest (2) or smallest (-2) singular value of the matrices in
+    ``axes``, moved last as numpy does."""
+    shape = shape_of(x)
+    rest = tuple(i for i in range(len(shape)) if i not in axes)
+    s = svdvals(P.transpose_p(x, axes=rest + axes))
+    last = len(rest)
+    result = sum(s, axis=last) if ord == "nuc" else max(s, axis=last) if ord == 2 \
+        else neg(max(neg(s), axis=last))
+    if not keepdims:
+        return result
+    return P.reshape_p(result, shape=tuple(1 if i in axes else n for i, n in enumerate(shape)))

@@ -14,7 +14,8 @@ logarithmic functions, ``arctan2``, ``hypot``, ``logaddexp``), :mod:`.piecewise`
 (``minimum``, the remainders, the integer-valued roundings), :mod:`.reductions`
 (``sum``, ``prod``, ``max``, ``cumsum``, the softmax family), :mod:`.linear` (broadcasting,
 reshaping, indexing, ``matmul``), :mod:`.shape` (``concatenate`` of any number of inputs,
-``sort_by``) and :mod:`.linalg` (``einsum``, ``det``, ``inv``, ``solve``); the shape rules are in
+``sort_by``), :mod:`.linalg` (``einsum``, ``det``, ``inv``, ``solve``) and
+:mod:`.decompositions` (``eigh``, ``svd``, ``cholesky``, ``pinv``); the shape rules are in
 :mod:`backprop_toolkit.shapes`, the dict of entries in :mod:`.table`. A
 user's own primitives (``bt.elementwise``, ``bt.primitive``) are made the
 same way in :mod:`.user`, outside the table.
@@ -42,6 +43,7 @@ gradient without a Jacobian). ``mean`` and ``sqrt``-free norms are composites
 in :mod:`backprop_toolkit.ops`.
 """
 
+from .decompositions import cholesky_p, eigh_p, pinv_p, svd_p
 from .elementwise import (abs_p, add_p, astype_p, cos_p, div_p, equal_p, exp_p, greater_equal_p,
                           greater_p, less_equal_p, less_p, log_p, maximum_p, mul_p, neg_p,
                           not_equal_p, power_p, relu_p, sigmoid_p, sign_p, sin_p, sqrt_p,

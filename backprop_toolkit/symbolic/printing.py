@@ -150,8 +150,9 @@ LATEX = {
     P.ceil_p: ("\\left\\lceil {0} \\right\\rceil", 5, (0,)),
     P.det_p: ("\\det {0}", 3, ()), P.inv_p: ("{0}^{{-1}}", 4, ()),
     P.logabsdet_p: ("\\log \\left|\\det {0}\\right|", 5, (0,)),
+    P.pinv_p: ("{0}^{{+}}", 4, ()),
 }
-TIGHT = (P.power_p, P.square_p, P.transpose_p, P.neg_p, P.inv_p)  # an operand of equal precedence needs ( )
+TIGHT = (P.power_p, P.square_p, P.transpose_p, P.neg_p, P.inv_p, P.pinv_p)  # an operand of equal precedence needs ( )
 ATOM = 6  # names and numbers never need parentheses
 INLINE_LIMIT = 1000
 """The longest expression printed inline. Past it, because a shared subexpression

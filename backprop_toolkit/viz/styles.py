@@ -71,7 +71,8 @@ GATE_SYMBOL = {P.add_p: "+", P.sub_p: "−", P.mul_p: "×", P.div_p: "÷", P.neg
                P.less_p: "<", P.less_equal_p: "≤", P.greater_p: ">", P.greater_equal_p: "≥",
                P.equal_p: "=", P.not_equal_p: "≠", P.concatenate_p: "concat",
                P.stop_gradient_p: "stop", P.scatter_add_p: "scatter", P.sort_by_p: "sort",
-               P.det_sign_p: "sgn det", P.logaddexp_p: "lae", P.logaddexp2_p: "lae₂"}
+               P.det_sign_p: "sgn det", P.logaddexp_p: "lae", P.logaddexp2_p: "lae₂",
+               P.pinv_p: "A⁺", P.eigh_p: "eigh", P.svd_p: "svd", P.cholesky_p: "chol"}
 
 
 # the symbols a student may not have met, named in the legend of a drawing that shows them
