@@ -98,7 +98,12 @@ class SymbolicAdapter:
         program, values = self.traced(call, "jvp", build)
         pushforward = program.partial(*values)  # the forward part runs once, here
         n_out = len(program.outputs) // 2
-        return pushforward.known[:n_out], lambda tangents: pushforward(*tangents)[n_out:]
+
+        def push(tangents):
+            return pushforward(*tangents)[n_out:]
+
+        push.batched = lambda tangents: pushforward.batched(*tangents)[n_out:]
+        return pushforward.known[:n_out], push
 
     def value_and_grad(self, call):
         if self.nested(call.args):

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..dispatch import FAILURES
+from ..dispatch import FAILURES, Traced
 from ..errors import BackpropError, DTypeError, ShapeError, format_where
 from ..passes import gc_paused, toposort
 from .graph import FLOAT64, Node
@@ -129,7 +129,22 @@ class Program:
                 filled[s] = check_feed(node, value)
             return self._run(dynamic, filled)
 
+        def batched(*values):
+            """``run`` on tangents that may be :class:`~backprop_toolkit.batching.Batched`
+            (many at once): each step through its primitive, which keeps the batch axis;
+            the output slots as they are (batched or not)."""
+            filled = list(slots)
+            for (s, node), value in zip(inputs, values):  # a batch is the api's own, checked
+                filled[s] = value if isinstance(value, Traced) else check_feed(node, value)
+            for step in dynamic:
+                filled[step.out] = step.node.prim(*map(filled.__getitem__, step.args),
+                                                  **step.params)
+                for f in step.frees:
+                    filled[f] = None
+            return [filled[s] for s in self.output_slots]
+
         run.known = [None if slots[s] is None else as_numpy(slots[s]) for s in self.output_slots]
+        run.batched = batched
         return run
 
     def _split(self, k):
