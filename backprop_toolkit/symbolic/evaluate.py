@@ -4,7 +4,8 @@ A graph is compiled into a flat *schedule*: a list of steps over numbered
 slots (``slot[5] = mul(slot[2], slot[3])``), with each intermediate freed
 after its last use. :func:`evaluate` is a one-off compile-and-run; a
 :class:`Program` from :func:`compile` runs the same schedule again and again
-for any inputs. No source code is generated: no user string ever becomes code.
+for any inputs. A schedule run again and again becomes straight-line Python
+(:mod:`.codegen`) made of slot numbers only: no user string ever becomes code.
 """
 
 from typing import NamedTuple
@@ -14,6 +15,7 @@ import numpy as np
 from ..dispatch import FAILURES, Traced
 from ..errors import BackpropError, DTypeError, ShapeError, format_where
 from ..passes import gc_paused, toposort
+from . import codegen
 from .graph import FLOAT64, Node
 
 
@@ -58,7 +60,7 @@ class Program:
         self._shared = {s for s in self.output_slots
                         if order[s].is_const or id(order[s]) in given
                         or self.output_slots.count(s) > 1}
-        self._order, self._slot, self._splits = order, slot, {}
+        self._order, self._slot, self._splits, self._runners = order, slot, {}, {}
         self._computed = [n for n in order if n.prim is not None and id(n) not in given]
         self.steps = self._schedule(self._computed, slot)
 
@@ -83,14 +85,22 @@ class Program:
         slots = list(self.initial)
         for s, node, value in zip(self.input_slots, self.inputs, values):
             slots[s] = check_feed(node, value)
-        return self._run(self.steps, slots)
+        return self._run(self.steps, slots, "all")
 
-    def _run(self, steps, slots):
+    def _run(self, steps, slots, key=None):
         """Run ``steps`` on ``slots``; the values of the outputs (the caller's own arrays).
 
-        Each step calls ``impl`` itself rather than ``prim.evaluate`` (one frame less
-        per step); a failing step raises the same error, worded by its primitive.
+        A schedule run again and again (``key`` names it) runs as generated code
+        (:mod:`.codegen`); otherwise each step calls ``impl`` itself rather than
+        ``prim.evaluate`` (one frame less per step). A failing step raises the same
+        error either way, worded by its primitive: the interpreter finds it.
         """
+        run = self._generated(steps, key)
+        if run is not None:
+            try:
+                return self._returned(run(slots))
+            except FAILURES:
+                pass  # the interpreter below runs into the same failure and words it
         step, slot = None, slots.__getitem__  # map(slot, args): the values in those slots
         try:
             for step in steps:
@@ -101,8 +111,20 @@ class Program:
             node = step.node
             raise node.prim.failure([slots[a] for a in step.args], step.params, err,
                                     node.where) from None
-        return [np.array(slots[s]) if s in self._shared else as_numpy(slots[s])
-                for s in self.output_slots]
+        return self._returned([slots[s] for s in self.output_slots])
+
+    def _returned(self, values):
+        return [np.array(v) if s in self._shared else as_numpy(v)
+                for s, v in zip(self.output_slots, values)]
+
+    def _generated(self, steps, key):
+        """The generated function for the schedule ``key`` (made at its first run), or
+        ``None`` for a one-off run or a schedule too long to be worth compiling."""
+        if key is None or len(steps) > codegen.MAX_STEPS:
+            return None
+        if key not in self._runners:
+            self._runners[key] = codegen.generate(steps, self.output_slots)
+        return self._runners[key][0]
 
     def __len__(self):
         return len(self.steps)
@@ -127,7 +149,7 @@ class Program:
             filled = list(slots)
             for (s, node), value in zip(inputs, values):
                 filled[s] = check_feed(node, value)
-            return self._run(dynamic, filled)
+            return self._run(dynamic, filled, ("dynamic", k))
 
         def batched(*values):
             """``run`` on tangents that may be :class:`~backprop_toolkit.batching.Batched`
@@ -175,6 +197,8 @@ def check_feed(node, value):
     integer var) is a :class:`DTypeError` naming the var. A var that is not a
     float type takes only ``safe`` casts (int8 into int64, never the reverse).
     """
+    if type(value) is np.ndarray and value.dtype == node.dtype and value.shape == node.shape:
+        return value  # the common case, quickly (a fed node is a var)
     if not node.is_var:
         return value
     shape = np.shape(value)
