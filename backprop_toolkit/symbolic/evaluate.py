@@ -43,40 +43,54 @@ class Program:
     def __init__(self, outputs, inputs):
         self.outputs, self.inputs = list(outputs), list(inputs)
         order = toposort(self.outputs, stop=self.inputs)
-        seen = {id(n) for n in order}
-        order = [n for n in self.inputs if id(n) not in seen] + order  # unused inputs too
-        slot = {id(n): k for k, n in enumerate(order)}
-        given = {id(n) for n in self.inputs}
-        missing = [n for n in order if n.is_var and id(n) not in given]
+        slot = {n.serial: k for k, n in enumerate(order)}
+        for n in self.inputs:  # unused inputs get slots too
+            if n.serial not in slot:
+                slot[n.serial] = len(order)
+                order.append(n)
+        given = {n.serial for n in self.inputs}
+        missing = [n for n in order if n.is_var and n.serial not in given]
         if missing:
             raise BackpropError("sym.compile: the outputs need values for "
                                 + ", ".join(f"var {n.name!r}" for n in missing)
                                 + ", which are not among the inputs")
         self.initial = [n.value if n.is_const else None for n in order]
-        self.input_slots = [slot[id(n)] for n in self.inputs]
-        self.output_slots = [slot[id(n)] for n in self.outputs]
+        self.input_slots = [slot[n.serial] for n in self.inputs]
+        self.output_slots = [slot[n.serial] for n in self.outputs]
         # outputs that someone else holds too (a constant, a fed input, an earlier output) are
         # copied on the way out: every returned array is the caller's own
         self._shared = {s for s in self.output_slots
-                        if order[s].is_const or id(order[s]) in given
+                        if order[s].is_const or order[s].serial in given
                         or self.output_slots.count(s) > 1}
-        self._order, self._slot, self._splits, self._runners = order, slot, {}, {}
-        self._computed = [n for n in order if n.prim is not None and id(n) not in given]
-        self.steps = self._schedule(self._computed, slot)
+        self._splits, self._runners = {}, {}
+        self._consts = {slot[n.serial] for n in order if n.is_const}
+        # nodes keyed by serial (an int each already holds); the program keeps slot numbers,
+        # not the node listing: a deep graph's program holds one Step per computed node
+        self.steps = self._schedule([
+            Step(n.prim.impl, tuple(slot[i.serial] for i in n.inputs), n.params,
+                 slot[n.serial], (), n)
+            for n in order if n.prim is not None and n.serial not in given])
 
-    def _schedule(self, computed, slot):
-        """Steps for ``computed`` (in that order), each freeing what it used last."""
-        last_use = {}
-        for k, n in enumerate(computed):
-            for i in n.inputs:
-                last_use[slot[id(i)]] = k
-        keep = set(self.output_slots) | {slot[id(n)] for n in self._order if n.is_const}
-        frees = [[] for _ in computed]
-        for s, k in last_use.items():
-            if s not in keep:
-                frees[k].append(s)
-        return [Step(n.prim.impl, tuple(slot[id(i)] for i in n.inputs), n.params, slot[id(n)],
-                     tuple(frees[k]), n) for k, n in enumerate(computed)]
+    def _schedule(self, steps):
+        """``steps`` (in that order, changed in place), each made to free the slots it uses
+        for the last time. Lists by slot and by step, not dicts: a deep graph has millions."""
+        last_use = [-1] * len(self.initial)
+        for k, step in enumerate(steps):
+            for a in step.args:
+                last_use[a] = k
+        for s in self.output_slots:
+            last_use[s] = -1
+        for s in self._consts:
+            last_use[s] = -1
+        frees = [()] * len(steps)
+        for s, k in enumerate(last_use):
+            if k >= 0:  # a tuple for one slot (most steps), a list for more
+                frees[k] = (s,) if not frees[k] else list(frees[k]) + [s] \
+                    if type(frees[k]) is tuple else frees[k] + [s]
+        for k, step in enumerate(steps):
+            if tuple(frees[k]) != step.frees:
+                steps[k] = step._replace(frees=tuple(frees[k]))
+        return steps
 
     def __call__(self, *values):
         if len(values) != len(self.inputs):
@@ -173,13 +187,15 @@ class Program:
         """``(number of static steps, steps)`` with the first ``k`` inputs fixed: the steps
         that depend on fixed inputs only come first. Made once per ``k``."""
         if k not in self._splits:
-            static_ids = {id(n) for n in self.inputs[:k]}
-            for n in self._computed:  # a step is static when all its inputs are
-                if all(i.is_const or id(i) in static_ids for i in n.inputs):
-                    static_ids.add(id(n))
-            static = [n for n in self._computed if id(n) in static_ids]
-            rest = [n for n in self._computed if id(n) not in static_ids]
-            self._splits[k] = len(static), self._schedule(static + rest, self._slot)
+            static_slots = self._consts | set(self.input_slots[:k])
+            static, rest = [], []
+            for step in self.steps:  # a step is static when all its inputs are
+                if all(a in static_slots for a in step.args):
+                    static_slots.add(step.out)
+                    static.append(step)
+                else:
+                    rest.append(step)
+            self._splits[k] = len(static), self._schedule(static + rest)
         return self._splits[k]
 
 
