@@ -225,7 +225,8 @@ def _unbatched(column, n, out_shape, in_shape, dtype):
         return np.zeros(out_shape + in_shape, dtype=dtype)
     array = column.value if isinstance(column, Batched) else \
         np.broadcast_to(np.asarray(column), (n,) + out_shape)
-    return np.moveaxis(array, 0, -1).reshape(out_shape + in_shape).astype(dtype, copy=False)
+    last = array.transpose(tuple(range(1, array.ndim)) + (0,))  # the batch axis last
+    return last.reshape(out_shape + in_shape).astype(dtype, copy=False)
 
 
 def _stacked(pieces, out_shape, in_shape, first):

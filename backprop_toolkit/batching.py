@@ -53,7 +53,7 @@ class Batched(Traced, Operators):
 
     @classmethod
     def apply(cls, prim, args, params):
-        rule = RULES.get(prim.name) if TABLE.get(prim.name) is prim else None
+        rule = BY_ENTRY.get(prim)  # a table entry's rule; a user's primitive is looped
         out = None if rule is None else rule(prim, args, params)
         return cls(looped(prim, args, params) if out is None else out)
 
@@ -66,6 +66,8 @@ def spread(value, ndim):
     if type(value) is not Batched:
         return value
     array = value.value
+    if array.ndim == ndim + 1:  # already of the output's rank
+        return array
     return array.reshape(array.shape[:1] + (1,) * (ndim - array.ndim + 1) + array.shape[1:])
 
 
@@ -78,7 +80,7 @@ def looped(prim, args, params):
 
 
 def elementwise(prim, args, params):
-    ndim = max(len(shape_of(a)) for a in args)
+    ndim = max([len(shape_of(a)) for a in args])
     return prim.impl(*[spread(a, ndim) for a in args], **params)
 
 
@@ -164,3 +166,6 @@ below; an entry not here is looped."""
 
 RULES.update({name: elementwise for name, prim in TABLE.items()
               if prim.shape in (same_shape, broadcast_shapes, where_shape) and name not in RULES})
+
+BY_ENTRY = {TABLE[name]: rule for name, rule in RULES.items()}
+"""The same rules keyed by the entries themselves (one lookup per batched call)."""

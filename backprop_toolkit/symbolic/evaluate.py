@@ -156,7 +156,7 @@ class Program:
         slots = list(self.initial)
         for s, node, value in zip(self.input_slots, self.inputs, static_values):
             slots[s] = check_feed(node, value)
-        self._run(steps[:n_static], slots)
+        self._run(steps[:n_static], slots)  # interpreted: it fills the slots read below
         dynamic, inputs = steps[n_static:], list(zip(self.input_slots, self.inputs))[k:]
 
         def run(*values):
@@ -172,9 +172,11 @@ class Program:
             filled = list(slots)
             for (s, node), value in zip(inputs, values):  # a batch is the api's own, checked
                 filled[s] = value if isinstance(value, Traced) else check_feed(node, value)
-            for step in dynamic:
-                filled[step.out] = step.node.prim(*map(filled.__getitem__, step.args),
-                                                  **step.params)
+            for step in dynamic:  # a batched argument's own apply, else the numpy forward
+                args = [filled[a] for a in step.args]
+                batch = next((type(a) for a in args if isinstance(a, Traced)), None)
+                filled[step.out] = step.impl(*args, **step.params) if batch is None \
+                    else batch.apply(step.node.prim, args, step.params)
                 for f in step.frees:
                     filled[f] = None
             return [filled[s] for s in self.output_slots]
