@@ -296,8 +296,8 @@ def cse_key(node):
             return None
         return ("const", isinstance(node.value, float), value.dtype.str, value.shape,
                 value.tobytes())
-    return (node.op, node.prim, tuple(i.serial for i in node.inputs),
-            params_key(node.params) if node.params else ())
+    return (node.op, node.prim, params_key(node.params) if node.params else (),
+            *[i.serial for i in node.inputs])  # one flat tuple per node: deep graphs have many
 
 
 def params_key(value):
