@@ -13,6 +13,7 @@ import numpy as np
 from . import ops, trees
 from .adapters import ADAPTERS
 from .adapters.common import Owned
+from .batching import Batched
 from .adapters.call import leaves_like, make_call, per_argument
 from .adapters.call import arg_names, normalize_argnums  # noqa: F401 (checking and viz use them)
 from .dispatch import Traced, float_dtype, shape_of
@@ -198,16 +199,34 @@ def _jacobian_forward(adapter, call):
     values, pushforward = adapter.linearize(call)
     primals = call.primals()
     zeros = [np.zeros(shape_of(q), dtype=float_dtype(q)) for q in primals]
+    batched = getattr(pushforward, "batched", None)  # at the top level: all columns at once
     columns = []  # columns[j][i]: argument leaf j, output leaf i
     for j, p in enumerate(primals):
+        n, shape, dtype = int(np.prod(shape_of(p), dtype=np.int64)), shape_of(p), float_dtype(p)
+        tangents = list(zeros)
+        if batched is not None and n > 0:
+            tangents[j] = Batched(np.eye(n, dtype=dtype).reshape((n,) + shape))
+            columns.append([_unbatched(c, n, shape_of(v), shape, float_dtype(v))
+                            for c, v in zip(batched(tangents), values)])
+            continue
         cols = []
-        for k in range(int(np.prod(shape_of(p), dtype=np.int64))):
-            tangents = list(zeros)
-            tangents[j] = _unit(shape_of(p), k, float_dtype(p))
-            cols.append(pushforward(tangents))
-        columns.append([_stacked([c[i] for c in cols], shape_of(v), shape_of(p), first=False)
+        for k in range(n):
+            tangents[j] = _unit(shape, k, dtype)
+            cols.append(pushforward(list(tangents)))
+        columns.append([_stacked([c[i] for c in cols], shape_of(v), shape, first=False)
                         for i, v in enumerate(values)])
     return [[columns[j][i] for j in range(len(primals))] for i in range(len(values))]
+
+
+def _unbatched(column, n, out_shape, in_shape, dtype):
+    """The block ``out_shape + in_shape`` from ``n`` batched tangents ``(n,) + out_shape``
+    (a plain value, or ``None``: the same for every column), in the output's ``dtype``."""
+    if column is None:
+        return np.zeros(out_shape + in_shape, dtype=dtype)
+    array = column.value if isinstance(column, Batched) else \
+        np.broadcast_to(np.asarray(column), (n,) + out_shape)
+    last = array.transpose(tuple(range(1, array.ndim)) + (0,))  # the batch axis last
+    return last.reshape(out_shape + in_shape).astype(dtype, copy=False)
 
 
 def _stacked(pieces, out_shape, in_shape, first):

@@ -57,7 +57,18 @@ def reduce_shape_rule(shape, axis, keepdims):
 
 
 def sum_to_axes(shape, target):
-    """Axes to sum over so that an array of ``shape`` becomes ``target`` (broadcasting undone)."""
+    """Axes to sum over so that an array of ``shape`` becomes ``target`` (broadcasting undone).
+
+    Remembered per pair of shapes (``sum_to`` runs in every backward pass of a
+    broadcast, with the same few shapes each time)."""
+    try:
+        return _sum_to_axes(tuple(shape), tuple(target))
+    except TypeError:  # a dimension that is not a plain number: no cache
+        return _sum_to_axes.__wrapped__(shape, target)
+
+
+@functools.lru_cache(maxsize=4096)
+def _sum_to_axes(shape, target):
     lead = len(shape) - len(target)
     axes = tuple(range(lead))
     axes += tuple(lead + i for i, n in enumerate(target) if n == 1 and shape[lead + i] != 1)

@@ -58,7 +58,11 @@ def normalize_argnums(argnums, nargs, fun, what="argnums"):
     """``argnums`` as a tuple of valid positions, and whether it was a tuple.
 
     ``what`` names the parameter in messages (``trace_table`` calls it ``wrt``).
+    Valid answers are remembered (every transformed call asks again).
     """
+    key = (type(argnums), argnums, nargs) if type(argnums) in (int, tuple) else None
+    if key in _NUMS:
+        return _NUMS[key]
     many = isinstance(argnums, (tuple, list))
     nums = tuple(argnums) if many else (argnums,)
     for n in nums:
@@ -71,7 +75,16 @@ def normalize_argnums(argnums, nargs, fun, what="argnums"):
     nums = tuple(int(n) % nargs for n in nums)
     if len(set(nums)) != len(nums):
         raise BackpropError(f"{what}={argnums!r} names the same argument twice")
+    if key is not None and len(_NUMS) < 1000 and all(type(n) is int for n in argnums_of(key)):
+        _NUMS[key] = nums, many
     return nums, many
+
+
+_NUMS = {}  # (type, argnums, nargs) -> (nums, many), for plain ints only
+
+
+def argnums_of(key):
+    return key[1] if key[0] is tuple else (key[1],)
 
 
 _NAMES = weakref.WeakKeyDictionary()  # fun -> {nargs: names}: inspect.signature is slow

@@ -39,9 +39,10 @@ def signature(call):
     keyword ``(name, value_key)`` in call order. It is ``None`` when a baked
     value cannot be keyed by value: then the call is traced, never cached.
     """
-    dtypes = [input_dtype(a, n in call.nums) for n, a in enumerate(call.args)]
-    args = tuple(("var", np.shape(a), dtype.str) if dtype is not None else value_key(a)
-                 for a, dtype in zip(call.args, dtypes))
+    nums = call.nums
+    dtypes = [input_dtype(a, n in nums) for n, a in enumerate(call.args)]
+    args = tuple(("var", a.shape if type(a) is np.ndarray else np.shape(a), dtype.str)
+                 if dtype is not None else value_key(a) for a, dtype in zip(call.args, dtypes))
     kwargs = tuple((name, value_key(v)) for name, v in call.kwargs.items())
     if None in args or any(k is None for _, k in kwargs) or not _hashable(call.structure):
         return None, dtypes

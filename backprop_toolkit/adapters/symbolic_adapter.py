@@ -6,7 +6,7 @@ from .. import primitives as P
 from .. import symbolic as sym
 from ..dispatch import as_float_array
 from .cache import CompileCache
-from .common import Tracing, check_scalar, lent, output_leaf
+from .common import Tracing, check_scalar, lent, output_leaf, owned_results
 from .signature import signature
 
 
@@ -47,8 +47,10 @@ class SymbolicAdapter:
         key, dtypes = signature(call)
         values = [as_input(a, dtype) for a, dtype in zip(call.args, dtypes) if dtype is not None]
         found = self.cache.lookup(call.fun, kind, key) if key is not None else None
-        if found is None:
-            found = self.cache.store(call.fun, kind, key, self._build(call, build, dtypes), call)
+        if found is None:  # the user's function runs: its arguments are lent, not copied
+            with lent(call.primals()):
+                built = self._build(call, build, dtypes)
+            found = self.cache.store(call.fun, kind, key, built, call)
         program, call.out_tree = found
         return program, values
     def _build(self, call, build, dtypes):
@@ -98,7 +100,12 @@ class SymbolicAdapter:
         program, values = self.traced(call, "jvp", build)
         pushforward = program.partial(*values)  # the forward part runs once, here
         n_out = len(program.outputs) // 2
-        return pushforward.known[:n_out], lambda tangents: pushforward(*tangents)[n_out:]
+
+        def push(tangents):
+            return pushforward(*tangents)[n_out:]
+
+        push.batched = lambda tangents: pushforward.batched(*tangents)[n_out:]
+        return pushforward.known[:n_out], push
 
     def value_and_grad(self, call):
         if self.nested(call.args):
@@ -110,10 +117,9 @@ class SymbolicAdapter:
             check_scalar(ys, call)
             return sym.compile(sym.simplify(ys + sym.grad(ys[0], xs)), variables)
 
-        with lent(call.primals()):  # read as traced, not as changed while tracing
-            program, values = self.traced(call, "grad", build)
-            results = program(*values)
-        return results[0], results[1:]
+        program, values = self.traced(call, "grad", build)
+        results = program(*values)  # no user code runs here: nothing to lend
+        return results[0], owned_results(results[1:], call.args)
 
     def is_result(self, x):
         return isinstance(x, sym.Node)

@@ -4,7 +4,7 @@ import numpy as np
 
 from .. import tape as tp
 from ..dispatch import float_dtype
-from ..passes import oldest, toposort
+from ..passes import forward_pass, oldest, toposort
 from .common import Tracing, check_scalar, lent, output_leaf, owned_results
 
 
@@ -46,6 +46,9 @@ class TapeAdapter:
         def pushforward(tangents):
             return tp.jvp(ys, xs, tangents, create_graph=nested, order=order)
 
+        if not nested:  # many tangents at once (batching.Batched): one sweep on arrays
+            pushforward.batched = lambda tangents: forward_pass(ys, xs, tangents, tp.value_of,
+                                                                order=order)[0]
         return [y if nested else y.value for y in ys], pushforward
 
     def value_and_grad(self, call):

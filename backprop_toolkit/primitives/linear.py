@@ -72,7 +72,7 @@ reshape_p = linear(
     doc="reshape(x, shape).  VJP: reshape(g, x.shape).",
     identity=unchanged_shape)
 transpose_p = linear(
-    "transpose", lambda x, axes: np.transpose(x, axes),
+    "transpose", lambda x, axes: np.asarray(x).transpose(axes),  # np.transpose, one frame less
     transpose_shape,
     lambda g, out, x, axes: transpose_p(g, axes=inverse_permutation(axes)),   # permute back
     doc="transpose(x, axes).  VJP: the inverse permutation of g.",

@@ -4,16 +4,18 @@ A graph is compiled into a flat *schedule*: a list of steps over numbered
 slots (``slot[5] = mul(slot[2], slot[3])``), with each intermediate freed
 after its last use. :func:`evaluate` is a one-off compile-and-run; a
 :class:`Program` from :func:`compile` runs the same schedule again and again
-for any inputs. No source code is generated: no user string ever becomes code.
+for any inputs. A schedule run again and again becomes straight-line Python
+(:mod:`.codegen`) made of slot numbers only: no user string ever becomes code.
 """
 
 from typing import NamedTuple
 
 import numpy as np
 
-from ..dispatch import FAILURES
+from ..dispatch import FAILURES, Traced
 from ..errors import BackpropError, DTypeError, ShapeError, format_where
 from ..passes import gc_paused, toposort
+from . import codegen
 from .graph import FLOAT64, Node
 
 
@@ -41,40 +43,54 @@ class Program:
     def __init__(self, outputs, inputs):
         self.outputs, self.inputs = list(outputs), list(inputs)
         order = toposort(self.outputs, stop=self.inputs)
-        seen = {id(n) for n in order}
-        order = [n for n in self.inputs if id(n) not in seen] + order  # unused inputs too
-        slot = {id(n): k for k, n in enumerate(order)}
-        given = {id(n) for n in self.inputs}
-        missing = [n for n in order if n.is_var and id(n) not in given]
+        slot = {n.serial: k for k, n in enumerate(order)}
+        for n in self.inputs:  # unused inputs get slots too
+            if n.serial not in slot:
+                slot[n.serial] = len(order)
+                order.append(n)
+        given = {n.serial for n in self.inputs}
+        missing = [n for n in order if n.is_var and n.serial not in given]
         if missing:
             raise BackpropError("sym.compile: the outputs need values for "
                                 + ", ".join(f"var {n.name!r}" for n in missing)
                                 + ", which are not among the inputs")
         self.initial = [n.value if n.is_const else None for n in order]
-        self.input_slots = [slot[id(n)] for n in self.inputs]
-        self.output_slots = [slot[id(n)] for n in self.outputs]
+        self.input_slots = [slot[n.serial] for n in self.inputs]
+        self.output_slots = [slot[n.serial] for n in self.outputs]
         # outputs that someone else holds too (a constant, a fed input, an earlier output) are
         # copied on the way out: every returned array is the caller's own
         self._shared = {s for s in self.output_slots
-                        if order[s].is_const or id(order[s]) in given
+                        if order[s].is_const or order[s].serial in given
                         or self.output_slots.count(s) > 1}
-        self._order, self._slot, self._splits = order, slot, {}
-        self._computed = [n for n in order if n.prim is not None and id(n) not in given]
-        self.steps = self._schedule(self._computed, slot)
+        self._splits, self._runners = {}, {}
+        self._consts = {slot[n.serial] for n in order if n.is_const}
+        # nodes keyed by serial (an int each already holds); the program keeps slot numbers,
+        # not the node listing: a deep graph's program holds one Step per computed node
+        self.steps = self._schedule([
+            Step(n.prim.impl, tuple(slot[i.serial] for i in n.inputs), n.params,
+                 slot[n.serial], (), n)
+            for n in order if n.prim is not None and n.serial not in given])
 
-    def _schedule(self, computed, slot):
-        """Steps for ``computed`` (in that order), each freeing what it used last."""
-        last_use = {}
-        for k, n in enumerate(computed):
-            for i in n.inputs:
-                last_use[slot[id(i)]] = k
-        keep = set(self.output_slots) | {slot[id(n)] for n in self._order if n.is_const}
-        frees = [[] for _ in computed]
-        for s, k in last_use.items():
-            if s not in keep:
-                frees[k].append(s)
-        return [Step(n.prim.impl, tuple(slot[id(i)] for i in n.inputs), n.params, slot[id(n)],
-                     tuple(frees[k]), n) for k, n in enumerate(computed)]
+    def _schedule(self, steps):
+        """``steps`` (in that order, changed in place), each made to free the slots it uses
+        for the last time. Lists by slot and by step, not dicts: a deep graph has millions."""
+        last_use = [-1] * len(self.initial)
+        for k, step in enumerate(steps):
+            for a in step.args:
+                last_use[a] = k
+        for s in self.output_slots:
+            last_use[s] = -1
+        for s in self._consts:
+            last_use[s] = -1
+        frees = [()] * len(steps)
+        for s, k in enumerate(last_use):
+            if k >= 0:  # a tuple for one slot (most steps), a list for more
+                frees[k] = (s,) if not frees[k] else list(frees[k]) + [s] \
+                    if type(frees[k]) is tuple else frees[k] + [s]
+        for k, step in enumerate(steps):
+            if tuple(frees[k]) != step.frees:
+                steps[k] = step._replace(frees=tuple(frees[k]))
+        return steps
 
     def __call__(self, *values):
         if len(values) != len(self.inputs):
@@ -83,14 +99,22 @@ class Program:
         slots = list(self.initial)
         for s, node, value in zip(self.input_slots, self.inputs, values):
             slots[s] = check_feed(node, value)
-        return self._run(self.steps, slots)
+        return self._run(self.steps, slots, "all")
 
-    def _run(self, steps, slots):
+    def _run(self, steps, slots, key=None):
         """Run ``steps`` on ``slots``; the values of the outputs (the caller's own arrays).
 
-        Each step calls ``impl`` itself rather than ``prim.evaluate`` (one frame less
-        per step); a failing step raises the same error, worded by its primitive.
+        A schedule run again and again (``key`` names it) runs as generated code
+        (:mod:`.codegen`); otherwise each step calls ``impl`` itself rather than
+        ``prim.evaluate`` (one frame less per step). A failing step raises the same
+        error either way, worded by its primitive: the interpreter finds it.
         """
+        run = self._generated(steps, key)
+        if run is not None:
+            try:
+                return self._returned(run(slots))
+            except FAILURES:
+                pass  # the interpreter below runs into the same failure and words it
         step, slot = None, slots.__getitem__  # map(slot, args): the values in those slots
         try:
             for step in steps:
@@ -101,8 +125,20 @@ class Program:
             node = step.node
             raise node.prim.failure([slots[a] for a in step.args], step.params, err,
                                     node.where) from None
-        return [np.array(slots[s]) if s in self._shared else as_numpy(slots[s])
-                for s in self.output_slots]
+        return self._returned([slots[s] for s in self.output_slots])
+
+    def _returned(self, values):
+        return [np.array(v) if s in self._shared else as_numpy(v)
+                for s, v in zip(self.output_slots, values)]
+
+    def _generated(self, steps, key):
+        """The generated function for the schedule ``key`` (made at its first run), or
+        ``None`` for a one-off run or a schedule too long to be worth compiling."""
+        if key is None or len(steps) > codegen.MAX_STEPS:
+            return None
+        if key not in self._runners:
+            self._runners[key] = codegen.generate(steps, self.output_slots)
+        return self._runners[key][0]
 
     def __len__(self):
         return len(self.steps)
@@ -120,29 +156,48 @@ class Program:
         slots = list(self.initial)
         for s, node, value in zip(self.input_slots, self.inputs, static_values):
             slots[s] = check_feed(node, value)
-        self._run(steps[:n_static], slots)
+        self._run(steps[:n_static], slots)  # interpreted: it fills the slots read below
         dynamic, inputs = steps[n_static:], list(zip(self.input_slots, self.inputs))[k:]
 
         def run(*values):
             filled = list(slots)
             for (s, node), value in zip(inputs, values):
                 filled[s] = check_feed(node, value)
-            return self._run(dynamic, filled)
+            return self._run(dynamic, filled, ("dynamic", k))
+
+        def batched(*values):
+            """``run`` on tangents that may be :class:`~backprop_toolkit.batching.Batched`
+            (many at once): each step through its primitive, which keeps the batch axis;
+            the output slots as they are (batched or not)."""
+            filled = list(slots)
+            for (s, node), value in zip(inputs, values):  # a batch is the api's own, checked
+                filled[s] = value if isinstance(value, Traced) else check_feed(node, value)
+            for step in dynamic:  # a batched argument's own apply, else the numpy forward
+                args = [filled[a] for a in step.args]
+                batch = next((type(a) for a in args if isinstance(a, Traced)), None)
+                filled[step.out] = step.impl(*args, **step.params) if batch is None \
+                    else batch.apply(step.node.prim, args, step.params)
+                for f in step.frees:
+                    filled[f] = None
+            return [filled[s] for s in self.output_slots]
 
         run.known = [None if slots[s] is None else as_numpy(slots[s]) for s in self.output_slots]
+        run.batched = batched
         return run
 
     def _split(self, k):
         """``(number of static steps, steps)`` with the first ``k`` inputs fixed: the steps
         that depend on fixed inputs only come first. Made once per ``k``."""
         if k not in self._splits:
-            static_ids = {id(n) for n in self.inputs[:k]}
-            for n in self._computed:  # a step is static when all its inputs are
-                if all(i.is_const or id(i) in static_ids for i in n.inputs):
-                    static_ids.add(id(n))
-            static = [n for n in self._computed if id(n) in static_ids]
-            rest = [n for n in self._computed if id(n) not in static_ids]
-            self._splits[k] = len(static), self._schedule(static + rest, self._slot)
+            static_slots = self._consts | set(self.input_slots[:k])
+            static, rest = [], []
+            for step in self.steps:  # a step is static when all its inputs are
+                if all(a in static_slots for a in step.args):
+                    static_slots.add(step.out)
+                    static.append(step)
+                else:
+                    rest.append(step)
+            self._splits[k] = len(static), self._schedule(static + rest)
         return self._splits[k]
 
 
@@ -160,6 +215,8 @@ def check_feed(node, value):
     integer var) is a :class:`DTypeError` naming the var. A var that is not a
     float type takes only ``safe`` casts (int8 into int64, never the reverse).
     """
+    if type(value) is np.ndarray and value.dtype == node.dtype and value.shape == node.shape:
+        return value  # the common case, quickly (a fed node is a var)
     if not node.is_var:
         return value
     shape = np.shape(value)

@@ -53,6 +53,9 @@ def under_way():
         return _THREAD.derivations
 
 
+NO_PARAMS = {}  # the params of every node without any: shared, never changed
+
+
 class Node(Traced, Operators):
     """One node of a computational graph.
 
@@ -100,7 +103,8 @@ class Node(Traced, Operators):
             dtype = prim.dtype_rule(*[n.dtype for n in inputs], **params)
         else:
             dtype = result_dtype(prim, [n.dtype for n in inputs if not is_weak(n)])
-        return Node(prim.name, prim, inputs, params, shape, dtype, of=of, where=where)
+        return Node(prim.name, prim, inputs, params or NO_PARAMS, shape, dtype, of=of,
+                    where=where)
 
     @property
     def is_var(self):

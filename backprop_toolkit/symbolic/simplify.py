@@ -51,6 +51,7 @@ def simplify(outputs, report=False):
     """
     single = isinstance(outputs, Node)
     outs = [outputs] if single else list(outputs)
+    # keyed by serial numbers, ints the nodes already hold (id() would make one per node)
     new, merged, alias, used = {}, {}, {}, set()
     fired = [] if report else None  # records are built only when asked for
     for node in nodes(outs):
@@ -58,24 +59,24 @@ def simplify(outputs, report=False):
         if node.prim is not None:
             result = _rewrite(result, fired)
         result = _merge(result, merged, fired)
-        if node.name is not None and result.name is None and id(result) not in used:
+        if node.name is not None and result.name is None and result.serial not in used:
             # pass the name on (mul(1, f'(y)) named dz/dy becomes f'(y) named dz/dy), unless
             # the unnamed node already feeds others: a renamed copy would compute it twice
             unnamed, result = result, _carry_name(result, node.name, merged)
-            alias[id(unnamed)] = (unnamed, result)  # holding `unnamed` keeps its id unique
-        used.update(id(i) for i in result.inputs)
-        new[id(node)] = result
-    results = [new[id(o)] for o in outs]
+            alias[unnamed.serial] = (unnamed, result)
+        used.update(i.serial for i in result.inputs)
+        new[node.serial] = result
+    results = [new[o.serial] for o in outs]
     results = results[0] if single else results
     return (results, fired) if report else results
 
 
 def _rebuild(node, new, alias):
     """``node`` over its simplified inputs (itself if nothing changed)."""
-    inputs = tuple(new[id(i)] for i in node.inputs)
+    inputs = tuple(new[i.serial] for i in node.inputs)
     if alias:
-        inputs = tuple(alias.get(id(x), (None, x))[1] for x in inputs)
-    of = new.get(id(node.of), node.of) if node.of is not None else None
+        inputs = tuple(alias.get(x.serial, (None, x))[1] for x in inputs)
+    of = new.get(node.of.serial, node.of) if node.of is not None else None
     if all(a is b for a, b in zip(inputs, node.inputs)) and of is node.of:
         return node
     return Node(node.op, node.prim, inputs, node.params, node.shape, node.dtype,
@@ -140,8 +141,8 @@ def cse_key(node):
             return None
         return ("const", isinstance(node.value, float), value.dtype.str, value.shape,
                 value.tobytes())
-    return (node.op, id(node.prim), tuple(id(i) for i in node.inputs),
-            params_key(node.params) if node.params else ())
+    return (node.op, node.prim, params_key(node.params) if node.params else (),
+            *[i.serial for i in node.inputs])  # one flat tuple per node: deep graphs have many
 
 
 def params_key(value):
