@@ -47,6 +47,10 @@ def conversion_error(what, engine):
         f"  at {format_where(user_frame())}")
 
 
+class AutodiffDisabledError(BackpropError):
+    """A transform called inside ``passes.by_hand``, where derivatives are worked out by hand."""
+
+
 class RuleError(BackpropError):
     """A derivative rule returned something of the wrong count or shape."""
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..dispatch import FAILURES
 from ..errors import BackpropError, DTypeError, ShapeError, format_where
-from ..passes import gc_paused, toposort
+from ..passes import gc_paused, refuse_by_hand, toposort
 from .graph import FLOAT64, Node
 
 
@@ -91,6 +91,7 @@ class Program:
         Each step calls ``impl`` itself rather than ``prim.evaluate`` (one frame less
         per step); a failing step raises the same error, worded by its primitive.
         """
+        refuse_by_hand("running a symbolic graph (sym.evaluate, sym.compile)")
         step, slot = None, slots.__getitem__  # map(slot, args): the values in those slots
         try:
             for step in steps:
