@@ -110,8 +110,8 @@ class _Case:
     held at their given values.
     """
 
-    def __init__(self, fun, args, diff, label, rtol, atol, seed, engine):
-        self.diff = diff
+    def __init__(self, fun, args, diff, label, rtol, atol, seed, engine, names):
+        self.diff, self.names = diff, names
         self.primals = [_as_float(args[i]) for i in self.diff]
         self.engine, self.rtol, self.atol = engine, rtol, atol
         self.label = f"{label} ({engine})"
@@ -150,7 +150,7 @@ def check_primitive(prim, args, params=None, engine="tape", rtol=1e-5, atol=1e-6
     if prim.boolean or not diff:
         return
     _run_checks(_Case(lambda *xs: prim(*xs, **params), args, diff, prim.name, rtol, atol, seed,
-                      engine))
+                      engine, api.arg_names(prim.impl, len(args))))
 
 
 def check_function(fun, *args, engine="tape", second_order=True, rtol=1e-5, atol=1e-6, seed=0):
@@ -161,7 +161,8 @@ def check_function(fun, *args, engine="tape", second_order=True, rtol=1e-5, atol
     ``second_order=False`` skips checks 3 and 4.
     """
     diff = [i for i, a in enumerate(args) if np.issubdtype(np.asarray(a).dtype, np.floating)]
-    _run_checks(_Case(fun, args, diff, fun_name(fun), rtol, atol, seed, engine), second_order)
+    _run_checks(_Case(fun, args, diff, fun_name(fun), rtol, atol, seed, engine,
+                      api.arg_names(fun, len(args))), second_order)
 
 
 def _run_checks(case, second_order=True):
@@ -179,7 +180,7 @@ def _check_reverse(case, u):
     for k, (i, bar) in enumerate(zip(case.diff, vjp_fn(u))):
         expected = numerical_grad(lambda *xs: np.sum(u * np.asarray(case.fun(*xs))),
                                   *case.primals, argnums=k)
-        case.close(bar, expected, f"VJP for input {i}")
+        case.close(bar, expected, f"VJP for input {case.names[i]}")
 
 
 def _check_forward(case, vs, eps=1e-6):
@@ -191,7 +192,11 @@ def _check_forward(case, vs, eps=1e-6):
 
 
 def _check_second_order(case, u, vs):
-    """Differentiate the scalar ``<w, vjp(u)>`` again, in reverse and in forward mode."""
+    """Differentiate the scalar ``<w, vjp(u)>`` again, in reverse and in forward mode.
+
+    Both run before the central differences they are compared with: the rules
+    under test never run while an expected value is on the stack.
+    """
     ws = case.random_like()
 
     def pulled(*xs):
@@ -202,11 +207,11 @@ def _check_second_order(case, u, vs):
         return total
 
     everything = tuple(range(len(case.primals)))
-    numeric = numerical_grad(pulled, *case.primals, argnums=everything)
     reverse = api.grad(pulled, everything, engine=case.engine)(*case.primals)
-    for k, i in enumerate(case.diff):
-        case.close(reverse[k], numeric[k], f"second order (reverse over reverse) for input {i}",
-                   factor=10)
     _, dot = api.jvp(pulled, case.primals, vs, engine=case.engine)
+    numeric = numerical_grad(pulled, *case.primals, argnums=everything)
+    for k, i in enumerate(case.diff):
+        case.close(reverse[k], numeric[k],
+                   f"second order (reverse over reverse) for input {case.names[i]}", factor=10)
     expected = sum(float(np.sum(n * v)) for n, v in zip(numeric, vs))
     case.close(dot, expected, "second order (forward over reverse)", factor=10)
