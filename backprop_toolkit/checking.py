@@ -13,6 +13,7 @@ import numpy as np
 from . import api
 from .errors import fun_name
 from .ops import sum as op_sum
+from .passes import refuse_by_hand
 
 
 def _as_float(x):
@@ -25,7 +26,9 @@ def numerical_grad(fun, *args, argnums=0, eps=1e-6):
 
     Error is O(eps^2) for smooth ``fun``; the arguments are evaluated in
     float64. Returns the argument's shape (a tuple for a tuple ``argnums``).
+    A derivative the toolkit computes: refused inside ``bt.by_hand``.
     """
+    refuse_by_hand("bt.numerical_grad")
     nums, many = api.normalize_argnums(argnums, len(args), fun)
     grads = tuple(_central(fun, args, n, eps) for n in nums)
     return grads if many else grads[0]
@@ -33,6 +36,7 @@ def numerical_grad(fun, *args, argnums=0, eps=1e-6):
 
 def numerical_jacobian(fun, *args, argnum=0, eps=1e-6):
     """Jacobian ``out.shape + arg.shape`` of any ``fun`` by central differences."""
+    refuse_by_hand("bt.numerical_jacobian")
     return _central(fun, args, argnum, eps, scalar=False)
 
 

@@ -281,26 +281,6 @@ _fake["isinstance"] = lambda *a: True
 __builtins__ = _fake
 '''
 
-AUTODIFF_OUTSIDE = '''
-from backprop_toolkit import exercises as ex, symbolic as sym
-
-_W1, _W2, _x, _t = (sym.var(n, s) for n, s in (("W1", (4, 3)), ("W2", (2, 4)), ("x", (3,)),
-                                               ("t", (2,))))
-_program = sym.compile(sym.grad(ex.two_layer_loss(_W1, _W2, _x, _t), [_W1, _W2]),
-                       [_W1, _W2, _x, _t])   # made here, where autodiff is on
-
-
-def backward(W1, W2, x, t):
-    return tuple(_program(W1, W2, x, t))
-'''
-
-TOOLKIT_RULE = '''
-from backprop_toolkit import primitives as P
-P.tanh_p.vjp = (lambda g, out, x: -g * (1 - out * out),)
-P.sin_p.jvp = (lambda t, out, x: t * out,)
-P.mul_p.vjp = (lambda g, out, a, b: g * 0 * b, lambda g, out, a, b: g * 0 * a)
-'''
-
 CHEATS = {
     "patch_checks": {name: PATCH_CHECKS + WRONG[name] for name in WRONG},
     "rebind_names": {name: REBIND_NAMES + WRONG[name] for name in WRONG},
@@ -319,8 +299,8 @@ TRIED = {
     "fake_runpy": ("rules", FAKE_RUNPY + WRONG["rules"]),
     "swallow_errors": ("two_layer", SWALLOW_ERRORS + WRONG["two_layer"]),
     "builtins_dict": ("derivative_graph", BUILTINS_DICT + WRONG["derivative_graph"]),
-    "toolkit_rule": ("trace_table", TOOLKIT_RULE + WRONG["trace_table"]),
-    "autodiff_outside": ("two_layer", AUTODIFF_OUTSIDE),
 }
-"""The cheats tried against the new design, each on one assignment (its mechanism does not
-depend on the assignment; one notebook each keeps the round trip short)."""
+"""The cheats tried against the new design that need a kernel of their own, each on one
+assignment (its mechanism does not depend on the assignment; one notebook each keeps the
+round trip short). The others are tried in process: tests/test_graders.py,
+tests/test_grading_guard.py."""

@@ -137,6 +137,32 @@ def test_two_layer_autodiff_and_its_errors_are_refused(engine):
                             f'{raises.__code__.co_firstlineno + 1}: return {{}}["dW1"]')
 
 
+def test_two_layer_finite_differences_and_the_checks_hints_are_refused():
+    def by_differences(W1, W2, x, t):
+        return bt.numerical_grad(ex.two_layer_loss, W1, W2, x, t, argnums=(0, 1))
+
+    message = fails_with(ex.check_two_layer, by_differences)
+    assert message.startswith("backward(W1, W2, x, t) called bt.numerical_grad, which is "
+                              "switched off")
+
+    def from_the_hints(W1, W2, x, t):
+        from backprop_toolkit.exercises import two_layer
+        return two_layer._mistakes(W1, W2, x, t)[1][0][0] * -1, np.zeros((2, 4))
+
+    message = fails_with(ex.check_two_layer, from_the_hints)
+    assert message.startswith("backward(W1, W2, x, t) called the checks' hints")
+
+
+def test_two_layer_a_derivative_compiled_before_is_refused():
+    """sym.grad where autodiff is on, its compiled program run inside backward."""
+    W1, W2, x, t = (bt.symbolic.var(n, s) for n, s in (("W1", (4, 3)), ("W2", (2, 4)),
+                                                       ("x", (3,)), ("t", (2,))))
+    program = bt.symbolic.compile(bt.symbolic.grad(ex.two_layer_loss(W1, W2, x, t), [W1, W2]),
+                                  [W1, W2, x, t])
+    message = fails_with(ex.check_two_layer, lambda *args: tuple(program(*args)))
+    assert message.startswith("backward(W1, W2, x, t) called a symbolic graph (sym.evaluate")
+
+
 def test_two_layer_result_that_is_not_numbers_is_named():
     message = fails_with(ex.check_two_layer, lambda *a: (np.zeros((4, 3)), "dW2"))
     assert message.startswith("dL/dW2: expected numbers, got str")
@@ -201,7 +227,9 @@ def test_derivative_graph_sym_grad_is_refused_and_foreign_nodes_are_named():
 # -- trace_table -----------------------------------------------------------------------------
 
 def right_trace(x1, x2, dx1, dx2):
-    return [tuple(row) for row in trace_table.expected_rows(x1, x2, dx1, dx2)]
+    w3, w4 = x1 * x2, np.sin(x1)
+    dw3, dw4 = dx1 * x2 + x1 * dx2, np.cos(x1) * dx1
+    return [(x1, dx1), (x2, dx2), (w3, dw3), (w4, dw4), (w3 + w4, dw3 + dw4)]
 
 
 def test_trace_table_wrong_row_is_named():
@@ -267,6 +295,12 @@ def test_trace_table_swapped_pair_is_named():
                               "pair is (dw3, w3)")
 
 
+def test_trace_table_the_checks_own_table_is_refused():
+    ex.check_trace_table(right_trace, *VISIBLE)
+    message = fails_with(ex.check_trace_table, trace_table.expected_rows, *VISIBLE)
+    assert message.startswith("trace(x1, x2, dx1, dx2) called the checks' expected table")
+
+
 def test_trace_table_jvp_is_refused(engine):
     def by_jvp(x1, x2, dx1, dx2):
         rows = right_trace(x1, x2, dx1, dx2)
@@ -330,8 +364,24 @@ def test_debug_backward_recursion_is_caught_at_any_recursion_limit():
             sys.setrecursionlimit(limit)  # put back: only the depth tells
 
     message = fails_with(ex.check_deep_chain, deep_recursion)
-    assert message.startswith("a chain of 10,000 nodes: backward recursed once per node: ")
+    assert message.startswith("backward(root) for a chain of 10,000 nodes raised "
+                              "RecursionError: backward went more than 50 calls deep")
+    assert "explicit stack" in message
     ex.check_reused_node(lambda r: backward(r, recursive=True))  # 3 deep: fine
+
+    def leaves_the_limit_raised(root):
+        sys.setrecursionlimit(100_000)
+        backward(root)
+
+    message = fails_with(ex.check_reused_node, leaves_the_limit_raised)  # (the check restores it)
+    assert message.startswith("y = x * x + x: backward changed the recursion limit")
+
+    def lifts_the_watch(root):
+        type(root).limit = 10 ** 9
+        backward(root, recursive=True)
+
+    message = fails_with(ex.check_reused_node, lifts_the_watch)
+    assert message.startswith("y = x * x + x: backward changed the checks' Value class")
 
 
 def test_debug_backward_value_is_the_notebooks():

@@ -43,12 +43,13 @@ def missing_receipts(cell):
 
 
 class RequireReceipts(NbGraderPreprocessor):
-    """After ``Execute``: a test cell with a check but without its receipt gets an error."""
+    """After ``Execute``: a test cell with a check but without its receipt (and no error
+    already saying why) gets an error."""
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell):
             missing = missing_receipts(cell)
-            if missing:
+            if missing and not any(o.output_type == "error" for o in cell.outputs):
                 cell.outputs.append(NotebookNode(
                     output_type="error", ename="NoReceipt", evalue=missing[0],
                     traceback=[f"NoReceipt: the check {missing[0]!r} did not report passing "

@@ -3,9 +3,9 @@ accumulate gradients (``+=``), order nodes topologically and not recurse per nod
 
 The graphs are built with this module's own copy of the notebook's ``Value``
 (the same class, a test checks, so a notebook cannot hand in a different one),
-whose ``parents`` notes a read from more than :data:`DEEP` calls below the
-check: a backward pass that recurses once per node is caught even where the
-recursion limit was raised. The student's ``backward`` runs with Python's
+whose ``parents`` raise ``RecursionError`` when read from more than :data:`DEEP`
+calls below the check: a backward pass that recurses once per node is caught
+even where the recursion limit was raised. The student's ``backward`` runs with Python's
 default recursion limit (1,000) and autodiff off; the gradients are read as
 numbers before the expected ones are computed.
 """
@@ -43,20 +43,19 @@ class Value:
 
 
 class Watched(Value):
-    """:class:`Value`, noting a read of ``parents`` from deeper than ``limit`` frames.
-    :func:`watched` turns a graph of Values into Watched ones."""
+    """:class:`Value`, whose ``parents`` raise ``RecursionError`` when read from more than
+    :data:`DEEP` calls below the check (``limit``, the stack depth that is). :func:`watched`
+    turns a graph of Values into Watched ones."""
 
-    limit = None     # set by _run_backward: the stack depth beyond which backward recursed
-    recursed = False
+    limit = None  # set by _run_backward, before the student's backward runs
 
     @property
     def parents(self):
         try:
             sys._getframe(Watched.limit)
-            Watched.recursed = True
-        except ValueError:  # the stack is not that deep
-            pass
-        return self._parents
+        except ValueError:  # the stack is not that deep: fine
+            return self._parents
+        raise RecursionError(f"backward went more than {DEEP} calls deep")
 
     @parents.setter
     def parents(self, parents):
@@ -78,8 +77,8 @@ def watched(root):
 def _run_backward(backward, root, nodes, what):
     """``backward(root)`` at the default recursion limit; the nodes' ``.grad`` as numbers."""
     watched(root)
-    limit, Watched.recursed = sys.getrecursionlimit(), False
-    Watched.limit = _depth() + DEEP
+    limit, Watched.limit = sys.getrecursionlimit(), _depth() + DEEP
+    kept = dict(vars(Watched))
     sys.setrecursionlimit(1000)  # Python's default: the graded code must not depend on more
     try:
         grads = student_call(backward, (root,), f"backward(root) for {what}",
@@ -88,10 +87,11 @@ def _run_backward(backward, root, nodes, what):
         changed = sys.getrecursionlimit() != 1000
     finally:
         sys.setrecursionlimit(limit)
-    if changed or Watched.recursed:
-        raise AssertionError(f"{what}: backward recursed once per node"
-                             f"{' (and changed the recursion limit)' if changed else ''}: "
-                             f"{RECURSION}")
+    if changed:
+        raise AssertionError(f"{what}: backward changed the recursion limit: {RECURSION}")
+    if any(vars(Watched).get(k) is not v for k, v in kept.items()):
+        raise AssertionError(f"{what}: backward changed the checks' Value class; a backward "
+                             "pass only sets the nodes' .grad")
     return grads
 
 

@@ -103,7 +103,8 @@ class Inspection:
         dirs = (package_dir, os.path.dirname(numpy.__file__), os.path.dirname(os.__file__))
         self.library_dirs = tuple(os.path.join(d, "") for d in dirs)
         """Where genuine code lives: the toolkit, numpy and Python's own library."""
-        self.codes = codes  # file -> {qualname: [code objects compiled from the file]}
+        self.codes = codes  # file -> {qualname: [code objects compiled from the file]}, and
+        # ("names used by", *files) -> the names their code looks up
         self.changes = []
 
     def note(self, what):
@@ -130,12 +131,15 @@ class Inspection:
 
     def names_used(self, modules):
         """Every name the code of ``modules`` looks up (``np.tanh`` gives ``tanh``)."""
-        names = set()
-        for module in modules:
-            for codes in self.disk_codes(str(module.__file__)).values():
-                for code in codes:
-                    names.update(code.co_names)
-        return names
+        key = ("names used by", *sorted(str(m.__file__) for m in modules))
+        if key not in self.codes:  # the same for every inspection of one cell
+            names = set()
+            for module in modules:
+                for codes in self.disk_codes(str(module.__file__)).values():
+                    for code in codes:
+                        names.update(code.co_names)
+            self.codes[key] = names
+        return self.codes[key]
 
     def function(self, f, what, seen=None):
         """``f`` runs the code of its file, in its module's globals (and so do the functions

@@ -55,8 +55,8 @@ def student_call(fun, args, what, convert=None, explain=None):
     if refused:
         raise AssertionError(
             f"{what} called {refused[0]}, which is switched off while it runs: the exercise "
-            "is to work out the derivatives by hand, not with the toolkit's automatic "
-            "differentiation")
+            "is to work out the derivatives by hand (the toolkit's automatic and numerical "
+            "differentiation, and the checks' own answers, are off)")
     if error is not None:
         raise AssertionError(_raised(what, error, explain or {}))
     return result

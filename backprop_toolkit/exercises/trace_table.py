@@ -2,8 +2,9 @@
 
 Each row is ``(w_i, dw_i)``: the value and its tangent for the seed
 ``(dx1, dx2)``; the last row is checked against ``bt.jvp`` on both engines.
-The student's ``trace`` runs first (autodiff off), its table read as numbers,
-and only then are the expected rows computed. A wrong tangent is matched
+The student's ``trace`` runs first (autodiff off, and the checks' own expected
+rows refused to it), its table read as numbers, and only then are the expected
+rows computed. A wrong tangent is matched
 against the usual mistakes, each described as the formula the student wrote;
 :func:`hints` lists them, and at the points the tests use no two give the
 same number (``tests/test_exercises.py`` checks).
@@ -12,6 +13,7 @@ same number (``tests/test_exercises.py`` checks).
 import numpy as np
 
 from .. import api, ops
+from ..passes import refuse_by_hand
 from .compare import close, compare
 from .sealed import frozen, student_call
 
@@ -33,7 +35,8 @@ def _table(rows):
 
 
 def expected_rows(x1, x2, dx1, dx2):
-    """The table, row by row: ``[(w_i, dw_i)]``."""
+    """The table, row by row: ``[(w_i, dw_i)]`` (not for a student's ``trace`` to call)."""
+    refuse_by_hand("the checks' expected table")
     w3, dw3 = x1 * x2, dx1 * x2 + x1 * dx2
     w4, dw4 = np.sin(x1), np.cos(x1) * dx1
     return [(x1, dx1), (x2, dx2), (w3, dw3), (w4, dw4), (w3 + w4, dw3 + dw4)]
@@ -41,6 +44,7 @@ def expected_rows(x1, x2, dx1, dx2):
 
 def hints(x1, x2, dx1, dx2):
     """Per row, ``(wrong tangent, what the student wrote)`` for the usual mistakes."""
+    refuse_by_hand("the checks' hints")
     dw3, dw4 = dx1 * x2 + x1 * dx2, np.cos(x1) * dx1
     return [
         [(1.0, "dw1 = 1, a seed written in: the seed is dx1"),

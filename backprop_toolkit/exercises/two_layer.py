@@ -10,6 +10,7 @@ differentiation off; the expected values are computed after it returned.
 import numpy as np
 
 from .. import api, ops
+from ..passes import refuse_by_hand
 from .compare import close, compare
 from .sealed import frozen, student_call
 
@@ -53,7 +54,9 @@ def check_two_layer(backward, sizes=(3, 4, 2), seed=0):
 
 
 def _mistakes(W1, W2, x, t):
-    """``(wrong dW2, hint)`` and ``(wrong dW1, hint)`` pairs of the usual mistakes."""
+    """``(wrong dW2, hint)`` and ``(wrong dW1, hint)`` pairs of the usual mistakes (made from
+    the right deltas, so never for a student's ``backward`` to call)."""
+    refuse_by_hand("the checks' hints")
     a1 = W1 @ x
     z1 = np.tanh(a1)
     d2 = W2 @ z1 - t

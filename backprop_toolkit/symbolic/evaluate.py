@@ -91,7 +91,7 @@ class Program:
         Each step calls ``impl`` itself rather than ``prim.evaluate`` (one frame less
         per step); a failing step raises the same error, worded by its primitive.
         """
-        refuse_by_hand("running a symbolic graph (sym.evaluate, sym.compile)")
+        refuse_by_hand("a symbolic graph (sym.evaluate, sym.compile)")
         step, slot = None, slots.__getitem__  # map(slot, args): the values in those slots
         try:
             for step in steps:
