@@ -93,7 +93,8 @@ def by_hand(what="this code"):
     ``jacobian``, ``hessian``), ``sym.grad``, ``sym.jvp``, ``Tensor.backward``, both
     sweeps, running a symbolic graph (which may hold a derivative made before)
     and ``bt.numerical_grad`` raise
-    :class:`~backprop_toolkit.errors.AutodiffDisabledError`; ops still compute and record. The graders run a student's backward pass in it.
+    :class:`~backprop_toolkit.errors.AutodiffDisabledError`; ops still compute and
+    record. The graders run a student's backward pass in it.
     Yields a :class:`Refusals` list of the transforms refused, kept even if the
     code caught the error. The switch is one for the whole process, counted
     under a lock (blocks nest, in any thread): a thread started inside the

@@ -60,8 +60,10 @@ TAMPERING = {
     "np.tanh was replaced by a ufunc made with np.frompyfunc": (
         np, "tanh", np.frompyfunc(np.tanh, 1, 1)),
     "np.pi was changed to 3": (np, "pi", 3),
-    "backprop_toolkit.checking.check_primitive was replaced by a function defined in": (
+    "backprop_toolkit.checking.check_primitive was replaced by test": (
         checking, "check_primitive", noop),
+    "backprop_toolkit.checking._Case.close was replaced by a function defined in": (
+        checking._Case, "close", lambda *a, **k: None),
     "backprop_toolkit.checking.check_primitive was replaced by backprop_toolkit.checking."
     "check_grad": (checking, "check_primitive", checking.check_grad),
     "backprop_toolkit.api was replaced": (bt, "api", types.SimpleNamespace(grad=noop)),

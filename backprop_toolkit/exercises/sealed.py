@@ -108,11 +108,10 @@ class Guard:
 
     def __init__(self, inspect, namespaces):
         self.inspect, self.namespaces = inspect, namespaces
-        self.clean = False  # the last check ended with a clean inspection: no need before
 
     def run(self, check, args, kwargs, cell_builtins):
         """The check's failure message, a refusal, or ``None`` when it passed."""
-        before = [] if self.clean else self._tampering(cell_builtins)
+        before = self._tampering(cell_builtins)
         if before:
             return _refusal(before, "before the check ran")
         kept = [(space, [*space.items()]) for space in self.namespaces]
@@ -126,7 +125,6 @@ class Guard:
         after = self._tampering(cell_builtins)
         if any(_changed(space, items) for space, items in kept):
             after.append("the checks' own functions were changed while they ran")
-        self.clean = not after
         return _refusal(after, "while the check ran") if after else failure
 
     def _tampering(self, cell_builtins):
