@@ -57,6 +57,8 @@ TAMPERING = {
     "sys.setrecursionlimit was replaced": (sys, "setrecursionlimit", noop),
     "np.allclose was replaced by a function defined in": (np, "allclose", noop),
     "np.exp was replaced by numpy's log": (np, "exp", np.log),
+    "np.sum was replaced by numpy's prod": (np, "sum", np.prod),
+    "np.float64 was replaced by numpy's float32": (np, "float64", np.float32),
     "np.tanh was replaced by a ufunc made with np.frompyfunc": (
         np, "tanh", np.frompyfunc(np.tanh, 1, 1)),
     "np.pi was changed to 3": (np, "pi", 3),

@@ -22,14 +22,12 @@ FUNCTION = (lambda: 0).__class__       # function
 CODE = (lambda: 0).__code__.__class__  # code
 HEAP = 1 << 9                          # Py_TPFLAGS_HEAPTYPE: a class made by Python code
 
-NUMPY_ALIASES = {
-    "abs": "absolute", "acos": "arccos", "acosh": "arccosh", "asin": "arcsin",
-    "asinh": "arcsinh", "atan": "arctan", "atan2": "arctan2", "atanh": "arctanh",
-    "bitwise_invert": "invert", "bitwise_left_shift": "left_shift", "bitwise_not": "invert",
-    "bitwise_right_shift": "right_shift", "concat": "concatenate", "conj": "conjugate",
-    "mod": "remainder", "permute_dims": "transpose", "pow": "power", "true_divide": "divide",
-    "bool_": "bool", "short": "int16"}
-"""numpy's own second names for a function or type (numpy 2): ``np.abs`` is ``np.absolute``."""
+NUMPY_HOMES = ("numpy._core.umath", "numpy._core.fromnumeric", "numpy._core.numeric",
+               "numpy._core.multiarray", "numpy._core.numerictypes", "numpy.linalg._linalg",
+               "numpy.core.umath", "numpy.core.fromnumeric", "numpy.core.numeric",
+               "numpy.core.multiarray", "numpy.core.numerictypes", "numpy.linalg.linalg")
+"""Where numpy (2, or 1 for the second half) defines the functions and types of its
+namespace: ``np.exp = np.log`` leaves ``numpy._core.umath.exp`` as it was."""
 NUMPY_CONSTANTS = {"pi": 3.141592653589793, "e": 2.718281828459045, "inf": 1e999,
                    "nan": 1e999 - 1e999, "newaxis": None, "euler_gamma": 0.5772156649015329}
 """numpy's constants, as literals."""
@@ -133,8 +131,9 @@ def _filled(cell):
 # -- numpy and the toolkit -------------------------------------------------------------------
 
 def check_numpy(look, used):
-    """numpy's namespace holds numpy's own functions, each under its own name (or numpy's
-    alias for it), with the code of numpy's files. ``used``: the names the toolkit uses."""
+    """numpy's namespace holds numpy's own functions, each under its own name (or a second
+    name numpy gives it), with the code of numpy's files. ``used``: the names the toolkit
+    uses (their classes' methods are checked too)."""
     ufunc = look.types.get(("numpy", "ufunc"))
     dispatcher = look.types.get(("numpy", "_ArrayFunctionDispatcher"))
     kinds = (ufunc, dispatcher, BUILTIN, FUNCTION)
@@ -152,15 +151,20 @@ def check_numpy(look, used):
                 continue
             elif kind is ufunc and not value.__name__.isidentifier():
                 look.note(f"{what} was replaced by a ufunc made with np.frompyfunc")
-            elif not _named(module, name, value, name in used):
+            elif not _named(module, name, value):
                 look.note(f"{what} was replaced by numpy's {value.__name__}")
 
 
-def _named(module, name, value, used):
-    """``value`` is under its own name, numpy's alias, or (if unused) another of its names."""
+def _named(module, name, value):
+    """``value`` is under its own name, or under a second name numpy gives it (``np.abs``
+    is ``np.absolute``): then it is the object of its own name, and where numpy defines
+    ``name``, ``name`` is that object too (``np.exp = np.log`` fails: umath's exp is not)."""
     own = getattr(value, "__name__", None)
-    return (own == name or NUMPY_ALIASES.get(name) == own
-            or not used and getattr(module, own, None) is value)
+    if own == name:
+        return True
+    homes = [vars(sys.modules[home]) for home in NUMPY_HOMES if home in sys.modules]
+    return getattr(module, str(own), None) is value and all(
+        home.get(name, value) is value for home in homes)
 
 
 def _numpy_object(look, what, value, used):
@@ -179,7 +183,7 @@ def _numpy_object(look, what, value, used):
 def _numpy_class(look, what, cls, used):
     if not str(cls.__module__).startswith(("numpy", "builtins")):
         return look.note(f"{what} was replaced by a class from {cls.__module__}")
-    if used and not _named(numpy, what.rsplit(".", 1)[1], cls, True):
+    if used and not _named(numpy, what.rsplit(".", 1)[1], cls):
         return look.note(f"{what} was replaced by numpy's {cls.__name__}")
     if used and cls.__flags__ & HEAP:
         class_functions(look, cls, what)
