@@ -60,13 +60,33 @@ $(BENCH_STAMP): pyproject.toml
 bench: $(BENCH_STAMP)
 	$(BENCH_PY) -m bench
 
-# The student release of the nbgrader exercises: one folder per assignment in
-# notebooks/exercises/release/, without solutions or hidden tests. nbgrader
-# runs the `alembic` program of the venv, so its bin/ goes first on PATH.
+# The instructor's loop of the nbgrader exercises (notebooks/exercises/README.md is the
+# guide). nbgrader runs the `alembic` program of the venv, so its bin/ goes first on PATH.
+# `make release`: the student notebooks, one folder per assignment in
+#   notebooks/exercises/release/, without solutions or hidden tests;
+# then, with the submissions in notebooks/exercises/submitted/<student>/<assignment>/:
+# `make autograde`: grade every submission (A=two_layer: one assignment's);
+# `make feedback`: each student's HTML feedback, with the checks' messages, in feedback/;
+# `make grades`: notebooks/exercises/grades.csv, one row per student and assignment.
 EXERCISES := $(notdir $(wildcard notebooks/exercises/source/*))
-.PHONY: release
+A ?= $(EXERCISES)
+NBGRADER = cd notebooks/exercises && PATH="$(abspath $(VENV))/bin:$$PATH" "$(abspath $(PY))" -m nbgrader
+.PHONY: release autograde feedback grades
 release: $(STAMP)
-	cd notebooks/exercises && for a in $(EXERCISES); do \
-		PATH="$(abspath $(VENV))/bin:$$PATH" "$(abspath $(PY))" -m nbgrader generate_assignment "$$a" --force || exit 1; \
-	done
+	for a in $(A); do ($(NBGRADER) generate_assignment "$$a" --force) || exit 1; done
 	@echo "student notebooks: notebooks/exercises/release/<assignment>/"
+
+# autograde and feedback go on past an assignment that failed for some student (a
+# kernel that died), and fail at the end
+autograde: $(STAMP)
+	@failed=; for a in $(A); do ($(NBGRADER) autograde "$$a") || failed="$$failed $$a"; done; \
+	if [ -n "$$failed" ]; then echo "autograde failed for some students of:$$failed" >&2; exit 1; fi
+
+feedback: $(STAMP)
+	@failed=; for a in $(A); do ($(NBGRADER) generate_feedback "$$a" --force) || failed="$$failed $$a"; done; \
+	if [ -n "$$failed" ]; then echo "generate_feedback failed for:$$failed" >&2; exit 1; fi
+	@echo "feedback: notebooks/exercises/feedback/<student>/<assignment>/<assignment>.html"
+
+grades: $(STAMP)
+	$(NBGRADER) export
+	@echo "grades: notebooks/exercises/grades.csv"

@@ -14,8 +14,9 @@ from .viz import (GraphvizMissingError, TraceTable, backprop_steps, draw, draw_d
 from .viz import step_through
 from .api import ENGINES, grad, hessian, jacobian, jvp, value_and_grad, vjp
 from .adapters.cache import RetraceWarning
-from .errors import (BackpropError, ControlFlowError, ConversionError, DTypeError, EngineMixError,
-                     RuleError, ShapeError)
+from .errors import (AutodiffDisabledError, BackpropError, ControlFlowError, ConversionError,
+                     DTypeError, EngineMixError, RuleError, ShapeError)
+from .passes import by_hand
 from .ops import (abs, add, broadcast_to, cos, div, elementwise, equal, exp, getitem, greater,
                   greater_equal, less, less_equal, log, log_softmax, logsumexp, matmul, max,
                   maximum, mean, mul, neg, not_equal, power, primitive, relu, reshape, sigmoid,

@@ -3,7 +3,8 @@
 Every transform is written once, here, over the two adapters of
 :mod:`backprop_toolkit.adapters` (``vjp``, ``linearize``, ``value_and_grad``).
 ``engine="tape"`` is symbol-to-number, ``engine="symbolic"`` symbol-to-symbol;
-both give the same numbers, and both compose to any order.
+both give the same numbers, and both compose to any order. Inside
+``passes.by_hand`` every transform refuses to run.
 """
 
 import functools
@@ -18,6 +19,7 @@ from .adapters.call import leaves_like, make_call, per_argument
 from .adapters.call import arg_names, normalize_argnums  # noqa: F401 (checking and viz use them)
 from .dispatch import Traced, float_dtype, shape_of
 from .errors import BackpropError, DTypeError, ShapeError
+from .passes import refuse_by_hand
 
 ENGINES = ("tape", "symbolic")
 
@@ -96,6 +98,7 @@ def value_and_grad(fun, argnums=0, *, engine="tape"):
 
     @functools.wraps(fun)
     def value_and_grad_fun(*args, **kwargs):
+        refuse_by_hand("bt.value_and_grad")
         call, many, trees_of = make_call(fun, args, kwargs, argnums)
         value, grads = adapter.value_and_grad(call)
         grads = [finish(g, p) for g, p in zip(grads, call.primals())]
@@ -110,6 +113,7 @@ def grad(fun, argnums=0, *, engine="tape"):
 
     @functools.wraps(fun)
     def grad_fun(*args, **kwargs):
+        refuse_by_hand("bt.grad")
         return vg(*args, **kwargs)[1]
 
     return grad_fun
@@ -119,6 +123,7 @@ def vjp(fun, *primals, engine="tape"):
     The cotangent has the structure and shapes of the value; each returned
     cotangent has its primal's.
     """
+    refuse_by_hand("bt.vjp")
     call, _, trees_of = make_call(fun, primals, {}, tuple(range(len(primals))))
     values, pullback = get_adapter(engine).vjp(call)
     out_tree = call.out_tree
@@ -140,6 +145,7 @@ def jvp(fun, primals, tangents, *, engine="tape"):
     ``tangents`` has the structure and shapes of ``primals``; a tangent takes
     its primal's floating dtype (float32 stays float32).
     """
+    refuse_by_hand("bt.jvp")
     primals, tangents = tuple(primals), tuple(tangents)
     if len(primals) != len(tangents):
         raise BackpropError(f"jvp: {len(primals)} primals but {len(tangents)} tangents")
@@ -171,6 +177,7 @@ def jacobian(fun, argnums=0, *, engine="tape", mode="reverse"):
 
     @functools.wraps(fun)
     def jacobian_fun(*args, **kwargs):
+        refuse_by_hand("bt.jacobian")
         call, many, trees_of = make_call(fun, args, kwargs, argnums)
         blocks = build(adapter, call)  # blocks[i][j]: output leaf i by argument leaf j
         rows = [per_argument([finish(b) for b in row], trees_of, many) for row in blocks]
@@ -243,4 +250,12 @@ def hessian(fun, argnums=0, *, engine="tape"):
     """Matrix of second derivatives, shape ``arg.shape + arg.shape``: forward over reverse."""
     if not isinstance(argnums, (int, np.integer)):
         raise BackpropError("hessian: argnums must be a single int (one argument)")
-    return jacobian(grad(fun, argnums, engine=engine), argnums, engine=engine, mode="forward")
+    hessian_fun = jacobian(grad(fun, argnums, engine=engine), argnums, engine=engine,
+                           mode="forward")
+
+    @functools.wraps(fun)
+    def refusing_hessian_fun(*args, **kwargs):
+        refuse_by_hand("bt.hessian")
+        return hessian_fun(*args, **kwargs)
+
+    return refusing_hessian_fun

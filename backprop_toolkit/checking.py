@@ -13,6 +13,7 @@ import numpy as np
 from . import api, ops, trees
 from .errors import fun_name
 from .ops import sum as op_sum
+from .passes import refuse_by_hand
 
 
 def _as_float(x):
@@ -25,7 +26,9 @@ def numerical_grad(fun, *args, argnums=0, eps=1e-6):
 
     Error is O(eps^2) for smooth ``fun``; the arguments are evaluated in
     float64. Returns the argument's shape (a tuple for a tuple ``argnums``).
+    A derivative the toolkit computes: refused inside ``bt.by_hand``.
     """
+    refuse_by_hand("bt.numerical_grad")
     nums, many = api.normalize_argnums(argnums, len(args), fun)
     grads = tuple(_central(fun, args, n, eps) for n in nums)
     return grads if many else grads[0]
@@ -33,6 +36,7 @@ def numerical_grad(fun, *args, argnums=0, eps=1e-6):
 
 def numerical_jacobian(fun, *args, argnum=0, eps=1e-6):
     """Jacobian ``out.shape + arg.shape`` of any ``fun`` by central differences."""
+    refuse_by_hand("bt.numerical_jacobian")
     return _central(fun, args, argnum, eps, scalar=False)
 
 
@@ -110,8 +114,8 @@ class _Case:
     held at their given values.
     """
 
-    def __init__(self, fun, args, diff, label, rtol, atol, seed, engine):
-        self.diff = diff
+    def __init__(self, fun, args, diff, label, rtol, atol, seed, engine, names):
+        self.diff, self.names = diff, names
         self.primals = [_as_float(args[i]) for i in self.diff]
         self.engine, self.rtol, self.atol = engine, rtol, atol
         self.label = f"{label} ({engine})"
@@ -151,7 +155,7 @@ def check_primitive(prim, args, params=None, engine="tape", rtol=1e-5, atol=1e-6
     if prim.boolean or not diff:
         return
     _run_checks(_Case(lambda *xs: prim(*xs, **params), args, diff, prim.name, rtol, atol, seed,
-                      engine))
+                      engine, api.arg_names(prim.impl, len(args))))
 
 
 def check_function(fun, *args, engine="tape", second_order=True, rtol=1e-5, atol=1e-6, seed=0):
@@ -171,7 +175,8 @@ def check_function(fun, *args, engine="tape", second_order=True, rtol=1e-5, atol
             return leaves[0]
         return ops.concatenate([ops.reshape(leaf, (-1,)) for leaf in leaves])
 
-    _run_checks(_Case(flat, args, diff, fun_name(fun), rtol, atol, seed, engine), second_order)
+    _run_checks(_Case(flat, args, diff, fun_name(fun), rtol, atol, seed, engine,
+                      api.arg_names(fun, len(args))), second_order)
 
 
 def _run_checks(case, second_order=True):
@@ -189,7 +194,7 @@ def _check_reverse(case, u):
     for k, (i, bar) in enumerate(zip(case.diff, vjp_fn(u))):
         expected = numerical_grad(lambda *xs: np.sum(u * np.asarray(case.fun(*xs))),
                                   *case.primals, argnums=k)
-        case.close(bar, expected, f"VJP for input {i}")
+        case.close(bar, expected, f"VJP for input {case.names[i]}")
 
 
 def _check_forward(case, vs, eps=1e-6):
@@ -201,7 +206,11 @@ def _check_forward(case, vs, eps=1e-6):
 
 
 def _check_second_order(case, u, vs):
-    """Differentiate the scalar ``<w, vjp(u)>`` again, in reverse and in forward mode."""
+    """Differentiate the scalar ``<w, vjp(u)>`` again, in reverse and in forward mode.
+
+    Both run before the central differences they are compared with: the rules
+    under test never run while an expected value is on the stack.
+    """
     ws = case.random_like()
 
     def pulled(*xs):
@@ -212,11 +221,11 @@ def _check_second_order(case, u, vs):
         return total
 
     everything = tuple(range(len(case.primals)))
-    numeric = numerical_grad(pulled, *case.primals, argnums=everything)
     reverse = api.grad(pulled, everything, engine=case.engine)(*case.primals)
-    for k, i in enumerate(case.diff):
-        case.close(reverse[k], numeric[k], f"second order (reverse over reverse) for input {i}",
-                   factor=10)
     _, dot = api.jvp(pulled, case.primals, vs, engine=case.engine)
+    numeric = numerical_grad(pulled, *case.primals, argnums=everything)
+    for k, i in enumerate(case.diff):
+        case.close(reverse[k], numeric[k],
+                   f"second order (reverse over reverse) for input {case.names[i]}", factor=10)
     expected = sum(float(np.sum(n * v)) for n, v in zip(numeric, vs))
     case.close(dot, expected, "second order (forward over reverse)", factor=10)

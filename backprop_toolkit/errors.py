@@ -52,6 +52,10 @@ ARRAY_HINT = (" To build an array from engine values, write np.stack([x[0], 2 * 
               "plain numbers, without a derivative.")
 
 
+class AutodiffDisabledError(BackpropError):
+    """A transform called inside ``passes.by_hand``, where derivatives are worked out by hand."""
+
+
 class RuleError(BackpropError):
     """A derivative rule returned something of the wrong count or shape."""
 

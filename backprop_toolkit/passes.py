@@ -10,15 +10,17 @@ up each primitive's rule in the table and feed it values chosen by ``view``:
   higher order) or on nodes (symbol-to-symbol: the derivative becomes part
   of the graph).
 
-Everything is iterative: graphs of 100,000 nodes are normal.
+Everything is iterative: graphs of 100,000 nodes are normal. Both sweeps, and every
+transform built on them, refuse to run inside :func:`by_hand`.
 """
 
+import contextlib
 import functools
 import gc
 import threading
 
 from .dispatch import shape_of
-from .errors import RuleError, format_where
+from .errors import AutodiffDisabledError, RuleError, format_where
 
 
 class CollectorPause:
@@ -69,6 +71,56 @@ def gc_paused(fun):
             return fun(*args, **kwargs)
 
     return paused
+
+
+class Refusals(list):
+    """What one :func:`by_hand` block refused: the transforms called inside it, in order."""
+
+    def __init__(self, what):
+        super().__init__()
+        self.what = what
+
+
+_BY_HAND = []  # the open by_hand blocks, of every thread: differentiation is off while any is
+_BY_HAND_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def by_hand(what="this code"):
+    """Automatic differentiation switched off while the block runs: derivatives by hand only.
+
+    Inside, every transform (``bt.grad``, ``value_and_grad``, ``vjp``, ``jvp``,
+    ``jacobian``, ``hessian``), ``sym.grad``, ``sym.jvp``, ``Tensor.backward``, both
+    sweeps, running a symbolic graph (which may hold a derivative made before)
+    and ``bt.numerical_grad`` raise
+    :class:`~backprop_toolkit.errors.AutodiffDisabledError`; ops still compute and
+    record. The graders run a student's backward pass in it.
+    Yields a :class:`Refusals` list of the transforms refused, kept even if the
+    code caught the error. The switch is one for the whole process, counted
+    under a lock (blocks nest, in any thread): a thread started inside the
+    block must not escape it, so other threads are refused meanwhile too.
+    """
+    refusals = Refusals(what)
+    with _BY_HAND_LOCK:
+        _BY_HAND.append(refusals)
+    try:
+        yield refusals
+    finally:
+        with _BY_HAND_LOCK:
+            _BY_HAND[:] = [r for r in _BY_HAND if r is not refusals]
+
+
+def refuse_by_hand(transform):
+    """Raise if a :func:`by_hand` block is open: ``transform`` (``"bt.grad"``) may not run."""
+    if not _BY_HAND:  # the common case: one list test
+        return
+    with _BY_HAND_LOCK:
+        open_blocks = list(_BY_HAND)
+    for refusals in open_blocks:
+        refusals.append(transform)
+    raise AutodiffDisabledError(
+        f"{transform} is switched off here: {open_blocks[-1].what} must work out its "
+        "derivatives by hand, so the toolkit's automatic differentiation is off while it runs")
 
 
 def inputs_of(node):
@@ -145,6 +197,7 @@ def reverse_pass(outputs, seeds, wrt, view, on_step=None, keep=True):
     not depend on it), the dict of all cotangents (by ``id``) and the
     topological order walked.
     """
+    refuse_by_hand("the reverse sweep (bt.grad, sym.grad, Tensor.backward)")
     order = toposort(outputs, since=oldest(wrt))  # through an intermediate wrt, not stopping
     live = depending_on(order, wrt)
     bars = {}
@@ -193,6 +246,7 @@ def forward_pass(outputs, sources, tangents, view, order=None):
     never changes the others' tangents. Returns one tangent per output
     (``None`` where it does not depend on a source) and the dict of all tangents.
     """
+    refuse_by_hand("the forward sweep (bt.jvp, sym.jvp)")
     order = toposort(outputs, since=oldest(sources)) if order is None else order
     given = {}
     for s, t in zip(sources, tangents):

@@ -2,7 +2,10 @@
 
 With ``a = u v``, ``b = sin(a)``, ``z = b u``: ``dz/db = u``,
 ``dz/da = dz/db cos(a)``, ``dz/dv = dz/da u``, ``dz/du = dz/da v + b`` (u is
-used twice, so its two contributions add).
+used twice, so its two contributions add). ``build`` runs with the toolkit's
+automatic differentiation off (``sym.grad`` raises inside it); its graph is
+checked to be made of the toolkit's own nodes and primitives before anything
+evaluates it, and ``sym.grad``'s reference is made after.
 """
 
 import numpy as np
@@ -10,7 +13,8 @@ import numpy as np
 from .. import ops
 from .. import primitives as P
 from .. import symbolic as sym
-from .compare import compare
+from .compare import close, compare
+from .sealed import student_call
 
 
 def derivative_graph_forward():
@@ -26,18 +30,31 @@ KEYS = ("dz/db", "dz/da", "dz/du", "dz/dv")
 
 def _student_graph(build):
     u, v, a, b, z = forward = derivative_graph_forward()
-    grads = build(u, v, a, b, z)
-    if not isinstance(grads, dict) or set(grads) != set(KEYS):
+    grads = student_call(build, forward, "build(u, v, a, b, z)", convert=_graph)
+    return forward, grads
+
+
+def _graph(grads):
+    """The returned dict, checked to hold the toolkit's own nodes only: nothing of the
+    student's runs when it is evaluated."""
+    if type(grads) is not dict or set(grads) != set(KEYS):
         raise AssertionError(f"build must return a dict with keys {KEYS}, got "
                              f"{sorted(grads) if isinstance(grads, dict) else type(grads)}")
+    genuine = set(map(id, P.TABLE.values()))
     for key in KEYS:
-        if not isinstance(grads[key], sym.Node):
+        if type(grads[key]) is not sym.Node:
             raise AssertionError(f"{key}: expected a symbolic node, got "
                                  f"{type(grads[key]).__name__} (build nodes, compute nothing)")
-        if any(n.of is not None for n in sym.nodes(grads[key])):
-            raise AssertionError(f"{key} was made by sym.grad: build the nodes by hand "
-                                 "(sym.grad is only the reference)")
-    return forward, grads
+        for n in sym.nodes(grads[key]):
+            if n.of is not None:
+                raise AssertionError(f"{key} was made by sym.grad: build the nodes by hand "
+                                     "(sym.grad is only the reference)")
+            if type(n) is not sym.Node or type(n.inputs) is not tuple or (
+                    n.prim is not None and id(n.prim) not in genuine) or (
+                    n.is_const and type(n.value) not in (float, int, np.ndarray, np.float64)):
+                raise AssertionError(f"{key} holds a node that is not one of the toolkit's "
+                                     "(build with *, +, bt.cos on the given nodes)")
+    return {key: grads[key] for key in KEYS}
 
 
 def _describe(node, names):
@@ -90,13 +107,15 @@ def check_derivative_graph_structure(build):
 
 
 def check_derivative_graph_values(build, points=((0.5, -1.5), (2.0, 0.25))):
-    """Evaluate the hand-built nodes and compare with ``sym.grad``'s graph."""
+    """Evaluate the hand-built nodes, then compare with ``sym.grad``'s graph."""
     (u, v, a, b, z), g = _student_graph(build)
+    got = [sym.evaluate([g["dz/du"], g["dz/dv"]], {u: uu, v: vv}) for uu, vv in points]
     reference = sym.grad(z, [u, v])
-    for uu, vv in points:
-        feed = {u: uu, v: vv}
-        ref_u, ref_v = sym.evaluate(reference, feed)
-        got_u, got_v = sym.evaluate([g["dz/du"], g["dz/dv"]], feed)
+    for (uu, vv), (got_u, got_v) in zip(points, got):
+        ref_u, ref_v = sym.evaluate(reference, {u: uu, v: vv})
+        if not close(got_u, ref_u) and close(got_u, ref_v) and close(got_v, ref_u):
+            raise AssertionError(f"at u={uu}, v={vv} your dz/du is dz/dv and your dz/dv is "
+                                 "dz/du: the two are swapped")
         ab = np.cos(uu * vv)
         compare(f"dz/du at u={uu}, v={vv}", got_u, ref_u, [
             (ab * uu * vv, "the term b (from z = b * u directly) is missing"),

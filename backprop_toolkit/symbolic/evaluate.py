@@ -14,7 +14,7 @@ import numpy as np
 
 from ..dispatch import FAILURES, Traced
 from ..errors import BackpropError, DTypeError, ShapeError, format_where
-from ..passes import gc_paused, toposort
+from ..passes import gc_paused, refuse_by_hand, toposort
 from . import codegen
 from .graph import FLOAT64, Node
 
@@ -109,6 +109,7 @@ class Program:
         ``prim.evaluate`` (one frame less per step). A failing step raises the same
         error either way, worded by its primitive: the interpreter finds it.
         """
+        refuse_by_hand("a symbolic graph (sym.evaluate, sym.compile)")
         run = self._generated(steps, key)
         if run is not None:
             try:

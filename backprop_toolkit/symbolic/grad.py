@@ -12,7 +12,7 @@ for any inputs, and that :func:`grad` can differentiate again.
 import numpy as np
 
 from ..errors import BackpropError, ShapeError, format_where
-from ..passes import forward_pass, reverse_pass
+from ..passes import forward_pass, refuse_by_hand, reverse_pass
 from .graph import Derivation, Node, constant, label
 
 
@@ -49,6 +49,7 @@ def grad(y, xs, seed=None, on_step=None):
         Derivative nodes, named ``dy/dx``; the constant 0 where ``y`` does
         not depend on ``x``. Nothing is simplified: see ``sym.simplify``.
     """
+    refuse_by_hand("sym.grad")
     xs, single = _as_list(xs)
     ys, seeds = (list(y), list(seed)) if isinstance(y, (list, tuple)) else ([y], [seed])
     for out in ys:
@@ -86,6 +87,7 @@ def jvp(ys, xs, tangents):
     Each node of the forward graph gets a tangent node ``sum_i dv/dv_i * t_i``
     built with the table's JVP rules, in topological order.
     """
+    refuse_by_hand("sym.jvp")
     ys, single_y = _as_list(ys)
     xs, _ = _as_list(xs)
     tangents = [t if isinstance(t, Node) else constant(t) for t in tangents]
