@@ -16,7 +16,7 @@ from .api import ENGINES, grad, hessian, jacobian, jvp, value_and_grad, vjp
 from .adapters.cache import RetraceWarning
 from .errors import (AutodiffDisabledError, BackpropError, ControlFlowError, ConversionError,
                      DTypeError, EngineMixError, RuleError, ShapeError)
-from .passes import by_hand
+from .handwork import by_hand
 from .ops import (abs, add, broadcast_to, cos, div, elementwise, equal, exp, getitem, greater,
                   greater_equal, less, less_equal, log, log_softmax, logsumexp, matmul, max,
                   maximum, mean, mul, neg, not_equal, power, primitive, relu, reshape, sigmoid,

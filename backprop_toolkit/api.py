@@ -4,7 +4,7 @@ Every transform is written once, here, over the two adapters of
 :mod:`backprop_toolkit.adapters` (``vjp``, ``linearize``, ``value_and_grad``).
 ``engine="tape"`` is symbol-to-number, ``engine="symbolic"`` symbol-to-symbol;
 both give the same numbers, and both compose to any order. Inside
-``passes.by_hand`` every transform refuses to run.
+``handwork.by_hand`` every transform refuses to run.
 """
 
 import functools

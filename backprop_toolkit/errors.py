@@ -53,7 +53,7 @@ ARRAY_HINT = (" To build an array from engine values, write np.stack([x[0], 2 * 
 
 
 class AutodiffDisabledError(BackpropError):
-    """A transform called inside ``passes.by_hand``, where derivatives are worked out by hand."""
+    """A transform called inside ``handwork.by_hand``, where derivatives are worked out by hand."""
 
 
 class RuleError(BackpropError):

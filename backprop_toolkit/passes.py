@@ -14,13 +14,13 @@ Everything is iterative: graphs of 100,000 nodes are normal. Both sweeps, and ev
 transform built on them, refuse to run inside :func:`by_hand`.
 """
 
-import contextlib
 import functools
 import gc
 import threading
 
 from .dispatch import shape_of
-from .errors import AutodiffDisabledError, RuleError, format_where
+from .errors import RuleError, format_where
+from .handwork import by_hand, refuse_by_hand  # noqa: F401 (passes.by_hand: the graders)
 
 
 class CollectorPause:
@@ -71,56 +71,6 @@ def gc_paused(fun):
             return fun(*args, **kwargs)
 
     return paused
-
-
-class Refusals(list):
-    """What one :func:`by_hand` block refused: the transforms called inside it, in order."""
-
-    def __init__(self, what):
-        super().__init__()
-        self.what = what
-
-
-_BY_HAND = []  # the open by_hand blocks, of every thread: differentiation is off while any is
-_BY_HAND_LOCK = threading.Lock()
-
-
-@contextlib.contextmanager
-def by_hand(what="this code"):
-    """Automatic differentiation switched off while the block runs: derivatives by hand only.
-
-    Inside, every transform (``bt.grad``, ``value_and_grad``, ``vjp``, ``jvp``,
-    ``jacobian``, ``hessian``), ``sym.grad``, ``sym.jvp``, ``Tensor.backward``, both
-    sweeps, running a symbolic graph (which may hold a derivative made before)
-    and ``bt.numerical_grad`` raise
-    :class:`~backprop_toolkit.errors.AutodiffDisabledError`; ops still compute and
-    record. The graders run a student's backward pass in it.
-    Yields a :class:`Refusals` list of the transforms refused, kept even if the
-    code caught the error. The switch is one for the whole process, counted
-    under a lock (blocks nest, in any thread): a thread started inside the
-    block must not escape it, so other threads are refused meanwhile too.
-    """
-    refusals = Refusals(what)
-    with _BY_HAND_LOCK:
-        _BY_HAND.append(refusals)
-    try:
-        yield refusals
-    finally:
-        with _BY_HAND_LOCK:
-            _BY_HAND[:] = [r for r in _BY_HAND if r is not refusals]
-
-
-def refuse_by_hand(transform):
-    """Raise if a :func:`by_hand` block is open: ``transform`` (``"bt.grad"``) may not run."""
-    if not _BY_HAND:  # the common case: one list test
-        return
-    with _BY_HAND_LOCK:
-        open_blocks = list(_BY_HAND)
-    for refusals in open_blocks:
-        refusals.append(transform)
-    raise AutodiffDisabledError(
-        f"{transform} is switched off here: {open_blocks[-1].what} must work out its "
-        "derivatives by hand, so the toolkit's automatic differentiation is off while it runs")
 
 
 def inputs_of(node):

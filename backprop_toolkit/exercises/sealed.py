@@ -2,7 +2,7 @@
 
 * :func:`student_call`: the student's function (and the reading of its
   result, which may run more of their code: ``__array__``, ``__float__``) with
-  the toolkit's automatic differentiation off (``passes.by_hand``), warnings
+  the toolkit's automatic differentiation off (``handwork.by_hand``), warnings
   muted, anything it raises turned into a sentence naming its line. A check
   calls it *before* computing its reference, so nothing the student's code can
   reach on the stack (``sys._getframe(1).f_locals``) holds an answer.
