@@ -291,6 +291,24 @@ def test_arguments_lent_to_grad_cannot_change_during_it_and_come_back_writeable(
     np.testing.assert_array_equal(w, [1.0, 2.0])
 
 
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("views_first", [False, True])
+def test_a_view_and_its_base_lent_together_come_back_writeable(engine, views_first):
+    """Handing back a view before its base raised numpy's ValueError (and left the base
+    read-only for good): bases are handed back first, whatever the argument order."""
+    base = np.arange(5.0)
+    view = base[1:]
+    inner = view[1:]
+    args = (inner, view, base) if views_first else (base, view, inner)
+    grads = bt.grad(lambda p, q, r: bt.sum(p[:2] * q[:2] * r[:2]), argnums=(0, 1, 2),
+                    engine=engine)(*args)
+    assert base.flags.writeable and view.flags.writeable and inner.flags.writeable
+    expected = bt.numerical_grad(lambda p, q, r: np.sum(p[:2] * q[:2] * r[:2]),
+                                 *[np.array(a) for a in args], argnums=(0, 1, 2))
+    for g, n in zip(grads, expected):
+        np.testing.assert_allclose(g, n, rtol=1e-7, atol=1e-9)
+
+
 def test_a_view_lent_to_grad_comes_back_as_it_was():
     base = np.arange(6.0)
     view = base[1:4]

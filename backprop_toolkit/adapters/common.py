@@ -84,8 +84,18 @@ def lent(arrays):
     try:
         yield
     finally:
-        for a in locked.values():
+        # an array is writeable again only once its base is: bases first (``grad(f)(a[1:],
+        # a)`` lends a view and its base, in either order)
+        for a in sorted(locked.values(), key=base_depth):
             a.flags.writeable = True
+
+
+def base_depth(array):
+    """How many views ``array`` is from the array that owns its data (0: it owns it)."""
+    depth = 0
+    while isinstance(array.base, np.ndarray):
+        array, depth = array.base, depth + 1
+    return depth
 
 
 class Owned:
