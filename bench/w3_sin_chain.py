@@ -4,7 +4,8 @@ Time to the derivative. The floor is plain Python floats: ``math.sin`` on
 the way forward, a product of ``math.cos`` on the way back. The symbolic
 engine is measured with all its steps (trace, differentiate, simplify,
 compile, evaluate), since a new depth is a new graph; its compiled
-re-evaluation is listed too.
+re-evaluation is listed too. At depth 1e6 each engine's time and peak
+memory are measured in a fresh process (:mod:`bench.depth_memory`).
 """
 
 import math
@@ -13,7 +14,7 @@ import numpy as np
 
 import backprop_toolkit as bt
 
-from . import peers
+from . import depth_memory, peers
 
 DEPTHS = (1_000, 10_000, 100_000)
 X0 = 0.7
@@ -92,5 +93,6 @@ def run(ctx):
             ctx.time("W3", case, name, fn)
         compiled = engine_derivative(depth, "symbolic")
         ctx.time("W3", case, "symbolic (compiled)", compiled)
+    depth_memory.run(ctx)
     ctx.note("W3: micrograd has no sin and JAX runs a 1e5-op Python loop op by op (no jit "
              "benefit for a trace this long); both are left out of W3")

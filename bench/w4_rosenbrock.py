@@ -69,10 +69,19 @@ def engine_hvp(engine):
 
 
 # -- peers ---------------------------------------------------------------------
-def torch_hessian():
+def torch_hessian(vectorize=False):
+    """``torch.autograd.functional.hessian``: one backward per row, or, with
+    ``vectorize=True``, all rows in one batched pass (``vmap`` over the basis)."""
     torch = peers.get("torch")
     return lambda x: torch.autograd.functional.hessian(
-        lambda t: rosenbrock(t, torch), torch.from_numpy(x)).numpy()
+        lambda t: rosenbrock(t, torch), torch.from_numpy(x), vectorize=vectorize).numpy()
+
+
+def torch_func_hessian():
+    """``torch.func.hessian``: forward over reverse, the basis tangents pushed by ``vmap``."""
+    torch = peers.get("torch")
+    h = torch.func.hessian(lambda t: rosenbrock(t, torch))
+    return lambda x: h(torch.from_numpy(x)).numpy()
 
 
 def torch_hvp():
@@ -91,9 +100,12 @@ def autograd_hvp():
     return ag.hessian_vector_product(lambda x: rosenbrock(x, ag.numpy))
 
 
-def jax_hessian():
+def jax_hessian(jit=True):
+    """``jax.hessian`` (``jacfwd`` of ``jacrev``: the basis tangents pushed by ``vmap``),
+    compiled by XLA with ``jit``, or run op by op without it."""
     jax = peers.get("jax")
-    h = jax.jit(jax.hessian(lambda x: rosenbrock(x, jax.numpy)))
+    h = jax.hessian(lambda x: rosenbrock(x, jax.numpy))
+    h = jax.jit(h) if jit else h
     return lambda x: np.asarray(h(x))
 
 
@@ -106,6 +118,10 @@ def jax_hvp():
 
 PEERS = {"torch": (torch_hessian, torch_hvp), "autograd": (autograd_hessian, autograd_hvp),
          "jax (jit)": (jax_hessian, jax_hvp)}
+# Hessians only (their products are the rows above): the vectorized ones of issue 15
+HESSIAN_PEERS = {"torch (vectorize=True)": lambda: torch_hessian(vectorize=True),
+                 "torch.func (vmap)": torch_func_hessian,
+                 "jax (vmap, no jit)": lambda: jax_hessian(jit=False)}
 
 
 def systems():
@@ -117,6 +133,9 @@ def systems():
     for name, (make_h, make_hvp) in PEERS.items():
         if peers.get(name.split(" ")[0]) is not None:
             hessians[name], hvps[name] = make_h(), make_hvp()
+    for name, make_h in HESSIAN_PEERS.items():
+        if peers.get(name.split(" ")[0].split(".")[0]) is not None:
+            hessians[name] = make_h()
     return hessians, hvps
 
 

@@ -83,3 +83,36 @@ def test_einsum_and_tensordot_mlps_agree_with_matmul():
     from bench import einsum_vs_matmul
 
     assert_agree(einsum_vs_matmul.check(), rtol=1e-12, atol=1e-14)
+
+
+def test_depth_memory_runs_each_engine_in_its_own_process():
+    """The depth-1e6 measurement, at a small depth: a fresh process per engine reports its
+    peak RSS and a derivative equal to the product of cosines; targets read it in MiB."""
+    from bench import depth_memory
+
+    ctx = Context(Settings(repeats=2, warmup=1, min_time=0.001), quiet=True)
+    depth_memory.run(ctx, depth=300)
+    case = "sin chain, depth 3e2"
+    for system in ("imports only", "tape", "symbolic (all steps)"):
+        assert ctx.find_value("W3", case, system, "peak memory") > 10 * 2**20, system
+    assert ctx.find_value("W3", case, "tape", "seconds") >= 0
+    assert not [n for n in ctx.notes if "not the product" in n or "not measured" in n]
+    value, text = targets.peak_memory(case, "tape")(ctx)
+    assert text == f"{value / 2**20:.0f} MiB"
+
+
+def test_targets_of_issue_15_read_their_rows():
+    """A made-up run just inside the issue-15 targets is judged met, one just outside not."""
+    def judged(tape, symbolic_seconds):
+        ctx = Context(Settings(repeats=2, warmup=1, min_time=0.001), quiet=True)
+        for workload, case, system, seconds in [
+                ("W1", "MLP", "numpy", 1.0), ("W1", "MLP", "tape", tape),
+                ("W3", "sin chain, depth 1e5", "python floats", 0.02),
+                ("W3", "sin chain, depth 1e5", "symbolic (all steps)", symbolic_seconds)]:
+            ctx.add(workload, case, system, {"seconds": seconds})
+        return {t["name"]: t["met"] for t in targets.judge(ctx)}
+
+    inside, outside = judged(2.9, 1.4), judged(3.1, 1.6)
+    assert inside["W1 tape"] is True and inside["W3 depth 1e5 symbolic, all steps"] is True
+    assert outside["W1 tape"] is False and outside["W3 depth 1e5 symbolic, all steps"] is False
+    assert inside["W2 float32 tape"] is None  # not measured is never met
