@@ -215,6 +215,42 @@ def test_broadcast_is_not_lost_by_simplification():
     np.testing.assert_array_equal(sym.evaluate(s, {x: 2.0}), [2.0, 2.0, 2.0])
 
 
+def test_a_known_branch_that_is_a_scalar_constant_is_spread_to_the_wheres_shape():
+    """where(False, x, 0.0) of a vector is a vector of zeros (the constant branch does not fit
+    the where's shape as it is); then x + zeros is x. Power's guards in a Hessian made these."""
+    x = sym.var("x", shape=(4,))
+    cond = sym.var("c", shape=()) * 0.0 == 1.0       # a constant False after folding
+    y = bt.where(cond, bt.sin(x), 0.0) + bt.cos(x)
+    s = sym.simplify(y)
+    assert s.op == "cos" and s.shape == (4,)
+    keep = sym.simplify(bt.where(cond, 0.0, bt.sin(x)))
+    assert keep.op == "sin"
+    value = np.linspace(-1, 1, 4)
+    np.testing.assert_allclose(sym.evaluate(s, {x: value, "c": 1.0}), np.cos(value))
+
+
+def test_rosenbrock_hessian_has_no_where_left_and_engines_agree(rng):
+    def f(x):
+        a, b = x[:-1], x[1:]
+        return bt.sum(100.0 * (b - a * a) ** 2 + (1.0 - a) ** 2)
+
+    x = rng.uniform(-1.5, 1.5, 7)
+    hs = {e: bt.hessian(f, engine=e)(x) for e in ("tape", "symbolic")}
+    np.testing.assert_allclose(hs["symbolic"], hs["tape"], rtol=1e-12, atol=1e-9)
+    n = x.size
+    exact = np.zeros((n, n))
+    exact[np.arange(n - 1), np.arange(n - 1)] += 1200 * x[:-1] ** 2 - 400 * x[1:] + 2
+    exact[np.arange(1, n), np.arange(1, n)] += 200
+    exact[np.arange(n - 1), np.arange(1, n)] = exact[np.arange(1, n), np.arange(n - 1)] = \
+        -400 * x[:-1]
+    np.testing.assert_allclose(hs["symbolic"], exact, rtol=1e-12, atol=1e-9)
+    xs, t = sym.var("x", shape=(n,)), sym.var("t", shape=(n,))
+    hvp = sym.simplify(sym.jvp(sym.grad(f(xs), xs), xs, [t]))   # a Hessian column
+    assert "where" not in {node.op for node in sym.nodes(hvp)}
+    np.testing.assert_allclose(sym.evaluate(hvp, {xs: x, t: np.eye(n)[2]}), exact[:, 2],
+                               rtol=1e-12)
+
+
 # -- the lesson: control flow needs a static graph ----------------------------------
 def test_python_if_on_a_node_points_to_where():
     x = sym.var("x")

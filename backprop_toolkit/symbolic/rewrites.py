@@ -147,10 +147,17 @@ def known_branch(n):                  # where(True, a, b) = a,  where(False, a, 
     if n.prim is P.where_p and n.inputs[0].is_const:
         cond = np.asarray(n.inputs[0].value)
         _, a, b = n.inputs
-        if cond.all() and fits(a, n):
-            return a
-        if not cond.any() and fits(b, n):
-            return b
+        for taken, branch in ((cond.all(), a), (not cond.any(), b)):
+            if taken and fits(branch, n):
+                return branch
+            if taken and small_scalar_constant(branch, n):  # where(False, x, 0.0) = zeros
+                return filled(n, branch.value)
+
+
+def small_scalar_constant(branch, n):
+    """``branch`` is a scalar constant and ``n`` small enough to hold filled with it."""
+    return (branch.is_const and np.ndim(branch.value) == 0
+            and int(np.prod(n.shape, dtype=np.int64)) <= SMALL_CONSTANT)
 
 
 REWRITES = {
