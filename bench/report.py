@@ -18,9 +18,12 @@ fixed Python cost per op (make a `Tensor`, find the user's line, look up the VJP
 rule, accumulate into a dict). Where each op is a big array operation (W2: two
 784x256 and 256x256 matrix products on 128 rows) that cost vanishes next to
 the arithmetic, and the tape is close to hand-written numpy. Where the ops are
-tiny (W1's 16-wide layers, W3's scalar chain, W4's 100 forward passes over a
-20-op graph for a Hessian) the per-op cost is everything, and the ratio to the
-floor grows to tens or hundreds. micrograd, which makes one Python object per
+tiny (W1's 16-wide layers, W3's scalar chain) the per-op cost is everything,
+and the ratio to the floor grows to tens. W4's full Hessian pushes its 100 basis
+tangents through one batched pass (a leading batch axis flowing through the
+same rules, as PyTorch's `vectorize=True` and JAX's `vmap` do), so it pays the
+per-op cost once per op, not once per column; the tape still records the
+gradient's own graph on every call. micrograd, which makes one Python object per
 *scalar*, shows the same law taken to the limit.
 
 **Symbol-to-symbol pays once, at build time.** The symbolic engine traces the
