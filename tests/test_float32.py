@@ -142,7 +142,9 @@ def test_where_against_zero_gives_np_where_bit_for_bit(dtype, shape):
     a.reshape(-1)[:len(SPECIALS)] = SPECIALS[:a.size]
     c = rng.normal(size=shape) > 0
     strided = np.repeat(a, 2, axis=-1)[..., ::2]  # not contiguous
+    spread = np.broadcast_to(a.reshape(-1)[:1], shape)  # stride 0, read-only
     for args in [(c, a, 0.0), (c, 0.0, a), (c, a, 0), (c, 0, a), (c, strided, 0.0),
+                 (np.asfortranarray(c), a, 0.0), (c, spread, 0.0), (c, 0.0, spread),
                  (c, a, -0.0), (c, a, 1.0), (c, a, np.float64(0.0)), (c, a, np.zeros_like(a))]:
         out, expected = _where_impl(*args), np.where(*args)
         assert out.dtype == expected.dtype and out.shape == expected.shape
