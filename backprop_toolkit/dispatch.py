@@ -252,3 +252,16 @@ def owned(out, values):
             break
     out.flags.writeable = False
     return out
+
+
+def weak(out, values):
+    """``out``, a Python number again if numpy made a scalar of Python numbers alone.
+
+    numpy gives ``np.float64(0.5)`` for ``1.5 - 1``; that scalar is no longer "weak":
+    next to a float32 array it makes the result float64 (a tape constant ``b - 1`` in
+    ``power``'s rule, recorded for a second derivative, turned float32 Hessians into
+    float64 ones). Python numbers in, a Python number out, as Python itself computes.
+    """
+    if isinstance(out, np.generic) and all(type(v) in (int, float, bool) for v in values):
+        return out.item()
+    return out

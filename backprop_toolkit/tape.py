@@ -20,7 +20,7 @@ import operator
 import numpy as np
 
 from . import primitives as P
-from .dispatch import Traced, as_float_array, dtype_of, frozen, new_serial, owned
+from .dispatch import Traced, as_float_array, dtype_of, frozen, new_serial, owned, weak
 from .errors import BackpropError, ShapeError, conversion_error, format_where, user_frame
 from .ops import Operators
 from .passes import forward_pass, reverse_pass, toposort
@@ -74,6 +74,8 @@ class Tensor(Traced, Operators):
         out = prim.evaluate(values, params, where)
         if type(out) is np.ndarray and out.flags.writeable:
             out = owned(out, values)
+        elif not tracked:  # numbers alone (a rule's b - 1, recorded) stay weak numbers
+            out = weak(out, values)
         if not tracked or not prim.differentiable:
             return constant(out, where)
         inputs = tuple(a if type(a) is Tensor else constant(frozen(a), where) for a in args)

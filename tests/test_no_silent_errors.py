@@ -291,6 +291,31 @@ def test_arguments_lent_to_grad_cannot_change_during_it_and_come_back_writeable(
     np.testing.assert_array_equal(w, [1.0, 2.0])
 
 
+def test_the_tapes_constant_arguments_are_lent_too_and_copied_when_nested():
+    """At the top level the tape lends its constant arguments (W2's data: no copy per
+    call); nested, its record outlives the inner call, so a constant is copied as before:
+    changing it afterwards changes neither derivative."""
+    c = np.array([3.0, 4.0])
+
+    def sneaky(x, c):
+        y = bt.sum(x * c)
+        c[0] = 100.0
+        return y
+
+    with pytest.raises(ValueError, match="read-only"):
+        bt.grad(sneaky)(np.ones(2), c)
+    assert c.flags.writeable and c[0] == 3.0
+
+    def outer(x):
+        g = bt.grad(lambda x, c: bt.sum(bt.sin(x * c)))(x, c)  # c cos(c x): the outer sweep
+        c[:] = 10.0                                            # reads c again, after this
+        return bt.sum(g)
+
+    x, c0 = np.array([1.0, 2.0]), c.copy()
+    np.testing.assert_allclose(bt.grad(outer)(x), -c0 ** 2 * np.sin(c0 * x), rtol=1e-12)
+    assert c.flags.writeable and c[0] == 10.0
+
+
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("views_first", [False, True])
 def test_a_view_and_its_base_lent_together_come_back_writeable(engine, views_first):

@@ -53,8 +53,16 @@ class TapeAdapter:
 
     def value_and_grad(self, call):
         """Record and sweep in one call: the arguments are lent, not copied (``lent``),
-        and the gradients the sweep makes are handed over, not copied (``owned_results``)."""
-        with lent(call.primals()):
+        and the gradients the sweep makes are handed over, not copied (``owned_results``).
+
+        At the top level every array argument is lent, the constants too (W2's ``x`` and
+        ``onehot``): the record keeps a read-only array as it is, where it copies a
+        writeable one (400 KB a call for W2's ``x``), and no record outlives the call. A
+        write to any argument during the call fails, as one to a differentiated argument
+        always did. Nested, the record joins the enclosing transform's, which sweeps it
+        after this call: constants are copied as before."""
+        primals = call.primals()
+        with lent(primals if self.nested(primals) else call.args):
             values, pullback = self.vjp(call)
             check_scalar(values, call)
             grads = pullback([np.ones((), dtype=float_dtype(values[0]))])

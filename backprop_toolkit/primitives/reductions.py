@@ -109,8 +109,10 @@ prod_p = register(Primitive(
 
 
 def _max_share(out, x, axis, keepdims):
-    """1/k at the k positions that attain the maximum, 0 elsewhere (constant in x)."""
-    hit = where_p(equal_p(x, expand(out, shape_of(x), axis, keepdims)), 1.0, 0.0)
+    """1/k at the k positions that attain the maximum, 0 elsewhere (constant in x), in x's
+    dtype: the truth values cast, not ``where(.., 1.0, 0.0)`` (float64 from two Python
+    numbers, which would make a float32 gradient float64 from here on)."""
+    hit = astype_p(equal_p(x, expand(out, shape_of(x), axis, keepdims)), dtype=dtype_of(x).name)
     return hit / expand(sum_p(hit, axis=axis, keepdims=True), shape_of(x), axis, True)
 
 
