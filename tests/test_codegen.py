@@ -8,13 +8,16 @@ import pytest
 
 import backprop_toolkit as bt
 from backprop_toolkit import symbolic as sym
-from backprop_toolkit.symbolic import codegen
+from backprop_toolkit.symbolic import codegen, fusion
 
 HOSTILE = ["x): import os; os.system('echo PWNED') #", "__import__('os')", "v0", "slots",
            "f0(**p0)\n    return 1", "a\nb", "'''", '"""', "\\", "\u202e", "def run(slots):"]
 LINE = re.compile(r"def run\(slots\):|    v\d+ = slots\[\d+\]|    v\d+ = None"
                   r"|    v\d+ = f\d+\((v\d+(, v\d+)*(, \*\*p\d+)?|\*\*p\d+)?\)"
                   r"|    return \((v\d+, )*\)")
+FED_LINE = re.compile(r"def run\(v\d+(, v\d+)*\):|    v\d+ = c\d+|    v\d+ = None"
+                      r"|    v\d+ = f\d+\((v\d+(, v\d+)*(, \*\*p\d+|, \*k\d+)?|\*\*p\d+)?\)"
+                      r"|    return \((v\d+, )*\)")
 
 
 def hostile_program(name):
@@ -35,6 +38,18 @@ def test_no_user_string_reaches_the_generated_source(name):
     ((_, source),) = program._runners.values()
     for line in source.splitlines():
         assert LINE.fullmatch(line), line  # slot numbers and fixed words, nothing else
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_no_user_string_reaches_the_fed_source(name):
+    program = hostile_program(name)
+    value = np.array([0.1, -0.4, 0.7])
+    for first in (0, 1):
+        got, _ = fusion.fed(program, [value], first)
+        for a, b in zip(got, program(value)[first:]):
+            np.testing.assert_array_equal(a, b)
+        for line in program._runners[("fed", first)][0].source.splitlines():
+            assert FED_LINE.fullmatch(line), line
 
 
 def test_generated_and_interpreted_runs_agree(rng):

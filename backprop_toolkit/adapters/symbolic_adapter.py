@@ -5,9 +5,11 @@ import numpy as np
 from .. import primitives as P
 from .. import symbolic as sym
 from ..dispatch import as_float_array
+from ..symbolic.fusion import fed
 from .cache import CompileCache
+from .call import normalize_argnums
 from .common import Tracing, check_scalar, lent, output_leaf, owned_results
-from .signature import signature
+from .signature import quick_key, signature
 
 
 class SymbolicAdapter:
@@ -121,6 +123,28 @@ class SymbolicAdapter:
         results = program(*values)  # no user code runs here: nothing to lend
         return results[0], owned_results(results[1:], call.args)
 
+    def quick_grad(self, fun, args, argnums, with_value):
+        """``value_and_grad`` of a call seen before, with plain arrays for arguments and no
+        keywords, as the transform returns it; ``None`` for any other call, which then
+        takes the general path (and is traced there if its signature is new).
+
+        Returns ``(value, gradients)``, the gradients a tuple for a tuple ``argnums``.
+        Without ``with_value`` the value is ``None`` and the steps only it needs do not
+        run. A gradient the program made afresh is handed over; any other is copied.
+        """
+        if self.tracing.depth:
+            return None
+        nums, many = normalize_argnums(argnums, len(args), fun)
+        key = quick_key(args, nums)
+        found = None if key is None else self.cache.lookup(fun, "grad", key)
+        if found is None:
+            return None
+        outputs, fresh = fed(found[0], args, 0 if with_value else 1)
+        value = np.array(outputs[0])[()] if with_value else None
+        grads = tuple(handed(g, args[n].dtype, new) for g, n, new in
+                      zip(outputs[with_value:], nums, fresh[with_value:]))
+        return value, grads if many else grads[0]
+
     def is_result(self, x):
         return isinstance(x, sym.Node)
 
@@ -130,3 +154,12 @@ def as_input(a, dtype):
     if type(a) is np.ndarray and a.dtype == dtype:
         return a
     return np.asarray(a, dtype=dtype)
+
+
+def handed(g, dtype, new):
+    """A gradient as the caller gets it (``api.finish`` for a float array's gradient):
+    ``g`` itself if it is a ``new`` array of the argument's ``dtype``, else a copy in it."""
+    if new and type(g) is np.ndarray and g.dtype == dtype and g.ndim:
+        return g
+    array = np.array(g, dtype=dtype)
+    return array[()] if array.ndim == 0 else array
