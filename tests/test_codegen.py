@@ -15,7 +15,7 @@ HOSTILE = ["x): import os; os.system('echo PWNED') #", "__import__('os')", "v0",
 LINE = re.compile(r"def run\(slots\):|    v\d+ = slots\[\d+\]|    v\d+ = None"
                   r"|    v\d+ = f\d+\((v\d+(, v\d+)*(, \*\*p\d+)?|\*\*p\d+)?\)"
                   r"|    return \((v\d+, )*\)")
-FED_LINE = re.compile(r"def run\(v\d+(, v\d+)*\):|    v\d+ = c\d+|    v\d+ = None"
+FED_LINE = re.compile(r"def run\(v\d+(, v\d+)*\):|    v\d+ = c\d+|    v\d+ = None|    v\d+ = v\d+\.T"
                       r"|    v\d+ = f\d+\((v\d+(, v\d+)*(, \*\*p\d+|, \*k\d+)?|\*\*p\d+)?\)"
                       r"|    return \((v\d+, )*\)")
 

@@ -45,12 +45,17 @@ def reductions(a, s):
     return bt.mean(bt.sum(a * a, axis=0)) * s + bt.max(a) + bt.sum(a, axis=(0, 1)) * s
 
 
+def permutes(t, w):  # a transpose that is not a matrix's
+    return bt.sum(bt.cos(bt.transpose(t, (2, 0, 1)) * w) @ bt.transpose(w, (0, 2, 1)))
+
+
 CASES = {
     "mlp": (mlp, [(2, 5), (5,), (5, 1), (1,), (7, 2), (7, 1)]),
     "transposes": (transposes, [(3, 4), (3, 5)]),
     "broadcasts": (broadcasts, [(1, 4), (3, 1), (3, 4)]),
     "keeps_a_row": (keeps_a_row, [(1, 4), (3, 4)]),
     "reductions": (reductions, [(3, 4), ()]),
+    "permutes": (permutes, [(2, 3, 4), (4, 2, 3)]),
 }
 
 

@@ -66,7 +66,8 @@ class CompileCache:
             table = _entry(self._programs, fun)
             programs = None if table is None else table.get(entry)
             if programs is not None:
-                table.move_to_end(entry)
+                if len(table) > 1:  # one signature (the common case) is its own most recent
+                    table.move_to_end(entry)
                 if table.retraces is not None:  # a reuse: no more traces in a row
                     table.retraces.misses = 0
             return programs

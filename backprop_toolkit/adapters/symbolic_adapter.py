@@ -130,7 +130,8 @@ class SymbolicAdapter:
 
         Returns ``(value, gradients)``, the gradients a tuple for a tuple ``argnums``.
         Without ``with_value`` the value is ``None`` and the steps only it needs do not
-        run. A gradient the program made afresh is handed over; any other is copied.
+        run. A gradient the program made afresh (an array of the argument's dtype, not a
+        scalar) is handed over; any other is copied.
         """
         if self.tracing.depth:
             return None
@@ -141,8 +142,8 @@ class SymbolicAdapter:
             return None
         outputs, fresh = fed(found[0], args, 0 if with_value else 1)
         value = np.array(outputs[0])[()] if with_value else None
-        grads = tuple(handed(g, args[n].dtype, new) for g, n, new in
-                      zip(outputs[with_value:], nums, fresh[with_value:]))
+        grads = tuple([g if new and g.dtype == args[n].dtype else handed(g, args[n].dtype)
+                       for g, n, new in zip(outputs[with_value:], nums, fresh[with_value:])])
         return value, grads if many else grads[0]
 
     def is_result(self, x):
@@ -156,10 +157,8 @@ def as_input(a, dtype):
     return np.asarray(a, dtype=dtype)
 
 
-def handed(g, dtype, new):
-    """A gradient as the caller gets it (``api.finish`` for a float array's gradient):
-    ``g`` itself if it is a ``new`` array of the argument's ``dtype``, else a copy in it."""
-    if new and type(g) is np.ndarray and g.dtype == dtype and g.ndim:
-        return g
+def handed(g, dtype):
+    """A gradient as the caller gets it, a copy of ``g`` in the argument's ``dtype`` (what
+    ``api.finish`` makes of a result no one vouches for)."""
     array = np.array(g, dtype=dtype)
     return array[()] if array.ndim == 0 else array

@@ -26,6 +26,9 @@ compiling a function of a million lines would cost more than it saves.
 MAX_STEPS = 2000
 """Schedules longer than this are interpreted, not generated."""
 
+T = object()
+"""A step's function in ``calls`` that is written ``v2 = v1.T``: the transpose of a matrix."""
+
 
 def generate(steps, output_slots, calls=None, fed=None, initial=None):
     """``(run, source)``: ``run(slots)`` computes ``steps`` and returns the values of
@@ -33,7 +36,8 @@ def generate(steps, output_slots, calls=None, fed=None, initial=None):
     compute (inputs, constants, results of earlier steps).
 
     ``calls`` (:func:`.fusion.calls`) gives per step the function to call and extra
-    positional arguments (``v5 = f3(v2, *k3)``) in place of ``impl(*args, **params)``.
+    positional arguments (``v5 = f3(v2, *k3)``) in place of ``impl(*args, **params)``;
+    the function :data:`T` is written ``v5 = v2.T``.
     With ``fed`` (the input slots, distinct) the function is ``run(v0, v1, ...)``: the
     inputs are its parameters, and every other slot it reads is a constant of
     ``initial``, passed in the namespace as ``c<slot>``.
@@ -53,8 +57,13 @@ def generate(steps, output_slots, calls=None, fed=None, initial=None):
         for a in step.args:
             load(a)
         function, extra = (step.impl, None) if calls is None else calls[k]
-        namespace[f"f{k}"] = function
         args = [f"v{int(a)}" for a in step.args]
+        if function is T:
+            lines.append(f"    v{int(step.out)} = {args[0]}.T")
+            known.add(step.out)
+            lines.extend(f"    v{int(f)} = None" for f in step.frees)
+            continue
+        namespace[f"f{k}"] = function
         if extra is not None:
             namespace[f"k{k}"] = tuple(extra)
             args.append(f"*k{k}")

@@ -8,7 +8,8 @@ generated line a direct numpy call instead:
 - ``sum_to(x, shape)`` is ``np.add.reduce(x, axes)`` with the axes worked out
   from the traced shapes (when the reduction gives ``shape`` itself, no reshape);
 - ``sum(x, axis, keepdims)`` is ``np.add.reduce`` without ``np.sum``'s Python wrapper;
-- ``transpose(x, axes)`` of an array is ``ndarray.transpose`` itself.
+- ``transpose(x, axes)`` of an array is ``ndarray.transpose`` itself, and ``x.T`` for
+  a matrix.
 
 Only where every argument is certainly a plain numpy value (an ndarray or a
 numpy scalar: no list, subclass or ``__array_ufunc__`` of a user's in the way),
@@ -36,7 +37,7 @@ def fed(program, values, first=0):
     """``(outputs, fresh)``: ``program``'s outputs from position ``first`` on, for
     ``values`` that are plain arrays of its inputs' very shapes and dtypes (the symbolic
     adapter's cache key holds them). ``fresh[i]``: output ``i`` is certainly a new array
-    that nothing else holds, which the caller may keep without a copy.
+    (not a scalar) that nothing else holds, which the caller may keep without a copy.
 
     No feed checks; only the steps those outputs need run, as generated code with the
     specialized calls of :func:`calls`. A failing step is worded by the program's own
@@ -65,7 +66,8 @@ def fed_runner(program, first):
         return None, ()
     made, fresh = calls(steps, program.initial, inputs)
     run, run.source = codegen.generate(steps, wanted, made, inputs, program.initial)
-    return run, tuple(s in fresh and s not in program._shared for s in wanted)
+    return run, tuple(s in fresh and s not in program._shared and node.shape != ()
+                      for s, node in zip(wanted, program.outputs[first:]))
 
 
 def calls(steps, initial, plain_inputs):
@@ -85,7 +87,7 @@ def calls(steps, initial, plain_inputs):
             continue
         function, extra = special(step)
         made.append((function, extra))
-        if function is TRANSPOSE:  # a view of a plain array: plain, not fresh
+        if function is TRANSPOSE or function is codegen.T:  # a view of a plain array: plain, not fresh
             plain.add(step.out)
         elif function is REDUCE or (type(function) is np.ufunc and not step.params):
             plain.add(step.out)
@@ -106,6 +108,8 @@ def special(step):
     elif prim is P.sum_p and len(node.inputs[0].shape) > 0:
         return REDUCE, (step.params["axis"], None, None, step.params["keepdims"])
     elif prim is P.transpose_p and len(node.inputs[0].shape) > 0:
+        if tuple(step.params["axes"]) == (1, 0):
+            return codegen.T, ()
         return TRANSPOSE, (step.params["axes"],)
     return step.impl, None
 
