@@ -216,3 +216,27 @@ def test_pruned_steps_free_each_slot_after_its_last_use():
         for s in step.frees:  # no later step reads a freed slot
             assert all(s not in later.args for later in steps[k + 1:])
     assert program.output_slots[1] not in freed
+
+
+def test_a_gradient_that_views_an_argument_or_a_constant_is_copied(rng):
+    c = np.arange(6.0).reshape(3, 2)
+
+    def f(x, y):  # d/dx is y.T and c.T: views of an argument and of a constant
+        return bt.sum(bt.transpose(x) * y) + bt.sum(x * c.T)
+
+    g = bt.grad(f, (0, 1), engine="symbolic")
+    x, y = arrays([(2, 3), (3, 2)], rng)
+    for _ in range(3):
+        dx, dy = g(x, y)
+        np.testing.assert_array_equal(dx, y.T + c.T)
+        np.testing.assert_array_equal(dy, x.T)
+        for r in (dx, dy):
+            assert r.flags.writeable
+            assert not any(np.shares_memory(r, a) for a in (x, y, c))
+        dx[...], dy[...] = 7.0, 7.0
+    dy = bt.grad(lambda x, y: bt.sum(bt.transpose(x) * y), 1, engine="symbolic")
+    for _ in range(3):
+        got = dy(x, y)
+        assert not np.shares_memory(got, x)
+        np.testing.assert_array_equal(got, x.T)
+        got[...] = 0.0

@@ -130,8 +130,8 @@ class SymbolicAdapter:
 
         Returns ``(value, gradients)``, the gradients a tuple for a tuple ``argnums``.
         Without ``with_value`` the value is ``None`` and the steps only it needs do not
-        run. A gradient the program made afresh (an array of the argument's dtype, not a
-        scalar) is handed over; any other is copied.
+        run. A gradient the program made (an array of the argument's dtype, not a scalar)
+        is handed over; any other is copied.
         """
         if self.tracing.depth:
             return None
@@ -142,8 +142,10 @@ class SymbolicAdapter:
             return None
         outputs, fresh = fed(found[0], args, 0 if with_value else 1)
         value = np.array(outputs[0])[()] if with_value else None
-        grads = tuple([g if new and g.dtype == args[n].dtype else handed(g, args[n].dtype)
+        grads = tuple([g if new and g.dtype == args[n].dtype else None
                        for g, n, new in zip(outputs[with_value:], nums, fresh[with_value:])])
+        if any(g is None for g in grads):  # some not known to be new: checked one by one
+            grads = handed(outputs[with_value:], grads, [args[n] for n in nums])
         return value, grads if many else grads[0]
 
     def is_result(self, x):
@@ -157,8 +159,20 @@ def as_input(a, dtype):
     return np.asarray(a, dtype=dtype)
 
 
-def handed(g, dtype):
-    """A gradient as the caller gets it, a copy of ``g`` in the argument's ``dtype`` (what
-    ``api.finish`` makes of a result no one vouches for)."""
-    array = np.array(g, dtype=dtype)
-    return array[()] if array.ndim == 0 else array
+def handed(outputs, known, primals):
+    """The gradients as the caller gets them (what ``api.finish`` makes of ``owned_results``):
+    the ``known`` ones (the rest ``None``), each other output itself if it is an array the
+    program made (owning its data, writeable, none of the arguments or other gradients)
+    of its primal's dtype, else a copy in that dtype."""
+    grads, held = [], {id(p) for p in primals}
+    held.update(id(g) for g in known if g is not None)
+    for g, k, p in zip(outputs, known, primals):
+        if k is None and type(g) is np.ndarray and g.base is None and g.flags.writeable \
+                and g.ndim and g.dtype == p.dtype and id(g) not in held:
+            k = g
+        elif k is None:
+            k = np.array(g, dtype=p.dtype)
+            k = k[()] if k.ndim == 0 else k
+        held.add(id(k))
+        grads.append(k)
+    return tuple(grads)
