@@ -15,7 +15,8 @@ HOSTILE = ["x): import os; os.system('echo PWNED') #", "__import__('os')", "v0",
 LINE = re.compile(r"def run\(slots\):|    v\d+ = slots\[\d+\]|    v\d+ = None"
                   r"|    v\d+ = f\d+\((v\d+(, v\d+)*(, \*\*p\d+)?|\*\*p\d+)?\)"
                   r"|    return \((v\d+, )*\)")
-FED_LINE = re.compile(r"def run\(v\d+(, v\d+)*\):|    v\d+ = c\d+|    v\d+ = None|    v\d+ = v\d+\.T"
+FED_LINE = re.compile(r"def run\(v\d+(, v\d+)*\):|    v\d+ = c\d+|    v\d+ = None"
+                      r"|    v\d+ = v\d+\.T"
                       r"|    v\d+ = f\d+\((v\d+(, v\d+)*(, \*\*p\d+|, \*k\d+)?|\*\*p\d+)?\)"
                       r"|    return \((v\d+, )*\)")
 
@@ -40,16 +41,26 @@ def test_no_user_string_reaches_the_generated_source(name):
         assert LINE.fullmatch(line), line  # slot numbers and fixed words, nothing else
 
 
+def hostile_matrix_program(name):
+    """A graph with transposes and sums (written ``v.T``, ``f(v, *k)``), all named ``name``."""
+    x = sym.var(name, shape=(2, 3))
+    odd = bt.primitive(name, lambda a, **kw: a * 2.0, vjp=lambda g, out, a, **kw: g * 2.0)
+    y = bt.sum(bt.sum(bt.exp(x.T @ x), axis=0) * bt.sum(odd(x, **{"k": name}))).named(name)
+    return sym.compile([y, sym.grad(y, x)], [x])
+
+
 @pytest.mark.parametrize("name", HOSTILE)
 def test_no_user_string_reaches_the_fed_source(name):
-    program = hostile_program(name)
-    value = np.array([0.1, -0.4, 0.7])
-    for first in (0, 1):
-        got, _ = fusion.fed(program, [value], first)
-        for a, b in zip(got, program(value)[first:]):
-            np.testing.assert_array_equal(a, b)
-        for line in program._runners[("fed", first)][0].source.splitlines():
-            assert FED_LINE.fullmatch(line), line
+    for program, value in [(hostile_program(name), np.array([0.1, -0.4, 0.7])),
+                           (hostile_matrix_program(name), np.arange(6.0).reshape(2, 3) / 7)]:
+        for first in (0, 1):
+            got, _ = fusion.fed(program, [value], first)
+            for a, b in zip(got, program(value)[first:]):
+                np.testing.assert_array_equal(a, b)
+            for line in program._runners[("fed", first)][0].source.splitlines():
+                assert FED_LINE.fullmatch(line), line
+    source = program._runners[("fed", 1)][0].source
+    assert ".T" in source and "*k" in source
 
 
 def test_generated_and_interpreted_runs_agree(rng):

@@ -36,8 +36,9 @@ def signature(call):
     ``dtypes[i]`` is the dtype of the var standing for ``call.args[i]``, or
     ``None`` when the argument is baked into the graph. The key is
     ``(call.structure, call.nums, args, kwargs)`` with, per argument,
-    ``("var", shape, dtype)`` (a ``np.dtype``: equal dtypes hash alike) or the baked value's :func:`value_key`, and per
-    keyword ``(name, value_key)`` in call order. It is ``None`` when a baked
+    ``("var", shape, dtype)`` (a ``np.dtype``: equal dtypes hash alike) or the
+    baked value's :func:`value_key`, and per keyword ``(name, value_key)`` in
+    call order. It is ``None`` when a baked
     value cannot be keyed by value: then the call is traced, never cached.
     """
     nums = call.nums

@@ -2,7 +2,7 @@
 
 The schedule's steps call their primitive's numpy forward. A few forwards are
 Python functions that work out the same thing on every call from the shapes,
-which a compiled graph knows once and for all; :func:`call_of` gives the
+which a compiled graph knows once and for all; :func:`special` gives the
 generated line a direct numpy call instead:
 
 - ``sum_to(x, shape)`` is ``np.add.reduce(x, axes)`` with the axes worked out
@@ -11,8 +11,8 @@ generated line a direct numpy call instead:
 - ``transpose(x, axes)`` of an array is ``ndarray.transpose`` itself, and ``x.T`` for
   a matrix.
 
-Only where every argument is certainly a plain numpy value (an ndarray or a
-numpy scalar: no list, subclass or ``__array_ufunc__`` of a user's in the way),
+This only where every argument is certainly a plain numpy value (an ndarray or
+a numpy scalar: no list, subclass or ``__array_ufunc__`` of a user's in the way),
 which :func:`calls` follows from inputs known to be plain arrays through the
 schedule. It also tells which slots are *fresh*: an array a step has just
 made, that nothing else holds (what a ufunc or a reduction returns). A fresh
@@ -87,7 +87,7 @@ def calls(steps, initial, plain_inputs):
             continue
         function, extra = special(step)
         made.append((function, extra))
-        if function is TRANSPOSE or function is codegen.T:  # a view of a plain array: plain, not fresh
+        if function is TRANSPOSE or function is codegen.T:  # a view: plain, not fresh
             plain.add(step.out)
         elif function is REDUCE or (type(function) is np.ufunc and not step.params):
             plain.add(step.out)
