@@ -1,5 +1,7 @@
 """The symbolic engine's adapter for the transforms: trace once per signature, compile, reuse."""
 
+from operator import attrgetter
+
 import numpy as np
 
 from .. import primitives as P
@@ -10,6 +12,8 @@ from .cache import CompileCache
 from .call import normalize_argnums
 from .common import Tracing, check_scalar, lent, output_leaf, owned_results
 from .signature import quick_key, signature
+
+_DTYPE = attrgetter("dtype")
 
 
 class SymbolicAdapter:
@@ -142,10 +146,10 @@ class SymbolicAdapter:
             return None
         outputs, fresh = fed(found[0], args, 0 if with_value else 1)
         value = np.array(outputs[0])[()] if with_value else None
-        grads = tuple([g if new and g.dtype == args[n].dtype else None
-                       for g, n, new in zip(outputs[with_value:], nums, fresh[with_value:])])
-        if any(g is None for g in grads):  # some not known to be new: checked one by one
-            grads = handed(outputs[with_value:], grads, [args[n] for n in nums])
+        grads, primals = outputs[with_value:], [args[n] for n in nums]
+        if not (all(fresh[with_value:])  # all new, of their primals' dtypes: as they are
+                and tuple(map(_DTYPE, grads)) == tuple(map(_DTYPE, primals))):
+            grads = handed(grads, fresh[with_value:], primals)
         return value, grads if many else grads[0]
 
     def is_result(self, x):
@@ -159,18 +163,18 @@ def as_input(a, dtype):
     return np.asarray(a, dtype=dtype)
 
 
-def handed(outputs, known, primals):
+def handed(outputs, fresh, primals):
     """The gradients as the caller gets them (what ``api.finish`` makes of ``owned_results``):
-    the ``known`` ones (the rest ``None``), each other output itself if it is an array the
-    program made (owning its data, writeable, none of the arguments or other gradients)
-    of its primal's dtype, else a copy in that dtype."""
+    each output itself if it is ``fresh`` (new, the program's own) or an array the program
+    made (owning its data, writeable, none of the arguments or other gradients), and of its
+    primal's dtype; else a copy in that dtype."""
     grads, held = [], {id(p) for p in primals}
-    held.update(id(g) for g in known if g is not None)
-    for g, k, p in zip(outputs, known, primals):
-        if k is None and type(g) is np.ndarray and g.base is None and g.flags.writeable \
-                and g.ndim and g.dtype == p.dtype and id(g) not in held:
+    held.update(id(g) for g, new in zip(outputs, fresh) if new)
+    for g, new, p in zip(outputs, fresh, primals):
+        if type(g) is np.ndarray and g.ndim and g.dtype == p.dtype and (new or (
+                g.base is None and g.flags.writeable and id(g) not in held)):
             k = g
-        elif k is None:
+        else:
             k = np.array(g, dtype=p.dtype)
             k = k[()] if k.ndim == 0 else k
         held.add(id(k))
