@@ -66,8 +66,8 @@ def fed_runner(program, first):
         return None, ()
     made, fresh = calls(steps, program.initial, inputs)
     run, run.source = codegen.generate(steps, wanted, made, inputs, program.initial)
-    return run, tuple(s in fresh and s not in program._shared and node.shape != ()
-                      for s, node in zip(wanted, program.outputs[first:]))
+    arrays = {step.out for step in steps if step.node.shape != ()}  # not scalars
+    return run, tuple(s in fresh and s in arrays and s not in program._shared for s in wanted)
 
 
 def calls(steps, initial, plain_inputs):
