@@ -94,11 +94,21 @@ def value_and_grad(fun, argnums=0, *, engine="tape"):
     float for a scalar) and structure (a dict of arrays for a dict); for a
     tuple ``argnums``, a tuple of gradients.
     """
+    return _value_and_grad(fun, argnums, engine, with_value=True)
+
+
+def _value_and_grad(fun, argnums, engine, with_value):
+    """:func:`value_and_grad`; without ``with_value`` an adapter may skip the value (its
+    ``quick_grad``: a call it has seen before, with plain arrays, takes a short path)."""
     adapter = get_adapter(engine)
+    quick = getattr(adapter, "quick_grad", None)
 
     @functools.wraps(fun)
     def value_and_grad_fun(*args, **kwargs):
         refuse_by_hand("bt.value_and_grad")
+        done = None if kwargs or quick is None else quick(fun, args, argnums, with_value)
+        if done is not None:
+            return done
         call, many, trees_of = make_call(fun, args, kwargs, argnums)
         value, grads = adapter.value_and_grad(call)
         grads = [finish(g, p) for g, p in zip(grads, call.primals())]
@@ -109,7 +119,7 @@ def value_and_grad(fun, argnums=0, *, engine="tape"):
 
 def grad(fun, argnums=0, *, engine="tape"):
     """d fun / d argument: a function with ``fun``'s signature (see :func:`value_and_grad`)."""
-    vg = value_and_grad(fun, argnums, engine=engine)
+    vg = _value_and_grad(fun, argnums, engine, with_value=False)
 
     @functools.wraps(fun)
     def grad_fun(*args, **kwargs):
@@ -117,6 +127,8 @@ def grad(fun, argnums=0, *, engine="tape"):
         return vg(*args, **kwargs)[1]
 
     return grad_fun
+
+
 def vjp(fun, *primals, engine="tape"):
     """``(value, vjp_fn)``: ``vjp_fn(cotangent)`` gives one cotangent per primal (a tuple).
 

@@ -61,14 +61,15 @@ class CompileCache:
         """The programs stored for ``(kind, key)``, marked recently used; or ``None``."""
         if key is None:
             return None
+        entry = (kind, key)
         with self._lock:
             table = _entry(self._programs, fun)
-            programs = None if table is None else table.get((kind, key))
+            programs = None if table is None else table.get(entry)
             if programs is not None:
-                table.move_to_end((kind, key))
-                retraces = _entry(self._retraces, _code(fun))
-                if retraces is not None:
-                    retraces.misses = 0
+                if len(table) > 1:  # one signature (the common case) is its own most recent
+                    table.move_to_end(entry)
+                if table.retraces is not None:  # a reuse: no more traces in a row
+                    table.retraces.misses = 0
             return programs
 
     def store(self, fun, kind, key, programs, call=None):
@@ -86,6 +87,9 @@ class CompileCache:
             message = None  # the toolkit's own checkers make fresh functions on purpose
             if kept is programs and retraces is not None:
                 message = retraces.count(fun, kind, key, call, self.retrace_warning)
+            table = _entry(self._programs, fun)
+            if table is not None:  # lookups reset the count without looking it up
+                table.retraces = retraces
         if message:
             _warn(message)
         return kept
@@ -102,7 +106,7 @@ class CompileCache:
             self._retraces.clear()
 
     def _keep(self, fun, kind, key, programs):
-        table = _entry(self._programs, fun, collections.OrderedDict)
+        table = _entry(self._programs, fun, _Table)
         if key is None or table is None:
             return programs
         kept = table.setdefault((kind, key), programs)
@@ -110,6 +114,12 @@ class CompileCache:
         while len(table) > self.max_signatures:
             table.popitem(last=False)
         return kept
+
+
+class _Table(collections.OrderedDict):
+    """One function's programs, oldest first, and its code object's :class:`_Retraces`."""
+
+    retraces = None
 
 
 class _Retraces:

@@ -22,6 +22,7 @@ import numpy as np
 
 from ..dispatch import Traced, as_float_array
 from ..errors import BackpropError
+from ..trees import LEAF
 
 MAX_DEPTH, MAX_ITEMS = 32, 10_000
 """Nesting and items of tuples, lists and dicts keyed by value; more (or cycles): not cached."""
@@ -35,18 +36,34 @@ def signature(call):
     ``dtypes[i]`` is the dtype of the var standing for ``call.args[i]``, or
     ``None`` when the argument is baked into the graph. The key is
     ``(call.structure, call.nums, args, kwargs)`` with, per argument,
-    ``("var", shape, dtype)`` or the baked value's :func:`value_key`, and per
-    keyword ``(name, value_key)`` in call order. It is ``None`` when a baked
+    ``("var", shape, dtype)`` (a ``np.dtype``: equal dtypes hash alike) or the
+    baked value's :func:`value_key`, and per keyword ``(name, value_key)`` in
+    call order. It is ``None`` when a baked
     value cannot be keyed by value: then the call is traced, never cached.
     """
     nums = call.nums
     dtypes = [input_dtype(a, n in nums) for n, a in enumerate(call.args)]
-    args = tuple(("var", a.shape if type(a) is np.ndarray else np.shape(a), dtype.str)
+    args = tuple(("var", a.shape if type(a) is np.ndarray else np.shape(a), dtype)
                  if dtype is not None else value_key(a) for a, dtype in zip(call.args, dtypes))
     kwargs = tuple((name, value_key(v)) for name, v in call.kwargs.items())
     if None in args or any(k is None for _, k in kwargs) or not _hashable(call.structure):
         return None, dtypes
     return (call.structure, tuple(call.nums), args, kwargs), dtypes
+
+
+def quick_key(args, nums):
+    """:func:`signature`'s key of a call whose arguments are all plain ndarrays, positional,
+    with no keywords (``nums``: the differentiated positions); ``None`` for any other call.
+
+    Quickly: one pass over the arguments. An array that is not a float array gets an
+    entry no stored key has (its var would be a float), so it finds no program.
+    """
+    entries = []
+    for a in args:
+        if type(a) is not np.ndarray:
+            return None
+        entries.append(("var", a.shape, a.dtype))
+    return ((LEAF,) * len(args), nums, tuple(entries), ())
 
 
 def input_dtype(a, differentiated):

@@ -1,13 +1,19 @@
 """The symbolic engine's adapter for the transforms: trace once per signature, compile, reuse."""
 
+from operator import attrgetter
+
 import numpy as np
 
 from .. import primitives as P
 from .. import symbolic as sym
 from ..dispatch import as_float_array
+from ..symbolic.fusion import fed
 from .cache import CompileCache
+from .call import normalize_argnums
 from .common import Tracing, check_scalar, lent, output_leaf, owned_results
-from .signature import signature
+from .signature import quick_key, signature
+
+_DTYPE = attrgetter("dtype")
 
 
 class SymbolicAdapter:
@@ -121,6 +127,31 @@ class SymbolicAdapter:
         results = program(*values)  # no user code runs here: nothing to lend
         return results[0], owned_results(results[1:], call.args)
 
+    def quick_grad(self, fun, args, argnums, with_value):
+        """``value_and_grad`` of a call seen before, with plain arrays for arguments and no
+        keywords, as the transform returns it; ``None`` for any other call, which then
+        takes the general path (and is traced there if its signature is new).
+
+        Returns ``(value, gradients)``, the gradients a tuple for a tuple ``argnums``.
+        Without ``with_value`` the value is ``None`` and the steps only it needs do not
+        run. A gradient the program made (an array of the argument's dtype, not a scalar)
+        is handed over; any other is copied.
+        """
+        if self.tracing.depth:
+            return None
+        nums, many = normalize_argnums(argnums, len(args), fun)
+        key = quick_key(args, nums)
+        found = None if key is None else self.cache.lookup(fun, "grad", key)
+        if found is None:
+            return None
+        outputs, fresh = fed(found[0], args, 0 if with_value else 1)
+        value = np.array(outputs[0])[()] if with_value else None
+        grads, primals = outputs[with_value:], [args[n] for n in nums]
+        if not (all(fresh[with_value:])  # all new, of their primals' dtypes: as they are
+                and tuple(map(_DTYPE, grads)) == tuple(map(_DTYPE, primals))):
+            grads = handed(grads, fresh[with_value:], primals)
+        return value, grads if many else grads[0]
+
     def is_result(self, x):
         return isinstance(x, sym.Node)
 
@@ -130,3 +161,22 @@ def as_input(a, dtype):
     if type(a) is np.ndarray and a.dtype == dtype:
         return a
     return np.asarray(a, dtype=dtype)
+
+
+def handed(outputs, fresh, primals):
+    """The gradients as the caller gets them (what ``api.finish`` makes of ``owned_results``):
+    each output itself if it is ``fresh`` (new, the program's own) or an array the program
+    made (owning its data, writeable, none of the arguments or other gradients), and of its
+    primal's dtype; else a copy in that dtype."""
+    grads, held = [], {id(p) for p in primals}
+    held.update(id(g) for g, new in zip(outputs, fresh) if new)
+    for g, new, p in zip(outputs, fresh, primals):
+        if type(g) is np.ndarray and g.ndim and g.dtype == p.dtype and (new or (
+                g.base is None and g.flags.writeable and id(g) not in held)):
+            k = g
+        else:
+            k = np.array(g, dtype=p.dtype)
+            k = k[()] if k.ndim == 0 else k
+        held.add(id(k))
+        grads.append(k)
+    return tuple(grads)

@@ -1,0 +1,141 @@
+"""What generated code calls for each step: a few steps specialized, and what is fresh.
+
+The schedule's steps call their primitive's numpy forward. A few forwards are
+Python functions that work out the same thing on every call from the shapes,
+which a compiled graph knows once and for all; :func:`special` gives the
+generated line a direct numpy call instead:
+
+- ``sum_to(x, shape)`` is ``np.add.reduce(x, axes)`` with the axes worked out
+  from the traced shapes (when the reduction gives ``shape`` itself, no reshape);
+- ``sum(x, axis, keepdims)`` is ``np.add.reduce`` without ``np.sum``'s Python wrapper;
+- ``transpose(x, axes)`` of an array is ``ndarray.transpose`` itself, and ``x.T`` for
+  a matrix.
+
+This only where every argument is certainly a plain numpy value (an ndarray or
+a numpy scalar: no list, subclass or ``__array_ufunc__`` of a user's in the way),
+which :func:`calls` follows from inputs known to be plain arrays through the
+schedule. It also tells which slots are *fresh*: an array a step has just
+made, that nothing else holds (what a ufunc or a reduction returns). A fresh
+output can be handed to the caller without a copy.
+
+:func:`pruned` keeps the steps some outputs need, and frees again after each last use.
+"""
+
+import numpy as np
+
+from .. import primitives as P
+from ..dispatch import FAILURES
+from ..passes import refuse_by_hand
+from ..shapes import sum_to_axes
+from . import codegen
+
+REDUCE = np.add.reduce
+TRANSPOSE = np.ndarray.transpose
+
+
+def fed(program, values, first=0):
+    """``(outputs, fresh)``: ``program``'s outputs from position ``first`` on, for
+    ``values`` that are plain arrays of its inputs' very shapes and dtypes (the symbolic
+    adapter's cache key holds them). ``fresh[i]``: output ``i`` is certainly a new array
+    (not a scalar) that nothing else holds, which the caller may keep without a copy.
+
+    No feed checks; only the steps those outputs need run, as generated code with the
+    specialized calls of :func:`calls`. A failing step is worded by the program's own
+    run, which meets the same failure; so is a schedule too long to generate.
+    """
+    refuse_by_hand("a symbolic graph (sym.evaluate, sym.compile)")
+    key = ("fed", first)
+    if key not in program._runners:
+        program._runners[key] = fed_runner(program, first)
+    run, fresh = program._runners[key]
+    if run is not None:
+        try:
+            return run(*values), fresh
+        except FAILURES:
+            pass
+    outputs = program(*values)[first:]
+    return outputs, (False,) * len(outputs)
+
+
+def fed_runner(program, first):
+    """``(run, fresh)`` for :func:`fed`: ``run(*input values)``, or ``None`` when the
+    schedule is too long to generate or an input stands twice among the inputs."""
+    wanted, inputs = program.output_slots[first:], program.input_slots
+    steps = pruned(program.steps, set(wanted), program._consts)
+    if len(steps) > codegen.MAX_STEPS or len(set(inputs)) != len(inputs):
+        return None, ()
+    made, fresh = calls(steps, program.initial, inputs)
+    run, run.source = codegen.generate(steps, wanted, made, inputs, program.initial)
+    arrays = {step.out for step in steps if step.node.shape != ()}  # not scalars
+    return run, tuple(s in fresh and s in arrays and s not in program._shared for s in wanted)
+
+
+def calls(steps, initial, plain_inputs):
+    """``(calls, fresh)``: per step, ``(function, extra)`` for the generated line
+    ``function(*args, *extra)`` (``extra`` ``None``: ``step.impl(*args, **params)``); and
+    the slots certainly holding a new array of their step's own.
+
+    ``plain_inputs`` are slots fed with plain arrays (the caller checked their types);
+    constants are plain when their values are. A step is specialized, and its result known
+    plain, only when all its arguments are certainly plain numpy values."""
+    plain = {s for s, v in enumerate(initial) if is_plain(v)}
+    plain.update(plain_inputs)
+    fresh, made = set(), []
+    for step in steps:
+        if not all(a in plain for a in step.args):
+            made.append((step.impl, None))
+            continue
+        function, extra = special(step)
+        made.append((function, extra))
+        if function is TRANSPOSE or function is codegen.T:  # a view: plain, not fresh
+            plain.add(step.out)
+        elif function is REDUCE or (type(function) is np.ufunc and not step.params):
+            plain.add(step.out)
+            fresh.add(step.out)
+    return made, fresh
+
+
+def special(step):
+    """``(function, extra)`` for a step whose arguments are plain numpy values: a direct
+    numpy call for the steps in the module's docstring, else ``(step.impl, None)``."""
+    prim, node = step.node.prim, step.node
+    if prim is P.sum_to_p:
+        shape, target = node.inputs[0].shape, tuple(step.params["shape"])
+        axes = sum_to_axes(shape, target)
+        kept = tuple(n for k, n in enumerate(shape) if k not in axes)
+        if axes and kept == target:
+            return REDUCE, (axes,)
+    elif prim is P.sum_p and len(node.inputs[0].shape) > 0:
+        return REDUCE, (step.params["axis"], None, None, step.params["keepdims"])
+    elif prim is P.transpose_p and len(node.inputs[0].shape) > 0:
+        if tuple(step.params["axes"]) == (1, 0):
+            return codegen.T, ()
+        return TRANSPOSE, (step.params["axes"],)
+    return step.impl, None
+
+
+def pruned(steps, wanted, keep=()):
+    """The steps that ``wanted`` slots need (in order), each freeing the slots it uses
+    for the last time; slots in ``wanted`` and ``keep`` (constants) are never freed."""
+    needed, kept = set(wanted), []
+    for step in reversed(steps):
+        if step.out in needed:
+            needed.update(step.args)
+            kept.append(step)
+    kept.reverse()
+    last = {}
+    for k, step in enumerate(kept):
+        for a in step.args:
+            last[a] = k
+    frees = [[] for _ in kept]
+    for s, k in last.items():
+        if s not in wanted and s not in keep:
+            frees[k].append(s)
+    return [step._replace(frees=tuple(sorted(f))) for step, f in zip(kept, frees)]
+
+
+def is_plain(value):
+    """An ndarray, a numpy scalar or a Python number: what numpy computes with as it is."""
+    kind = type(value)
+    return kind in (np.ndarray, float, int) or (isinstance(value, np.generic)
+                                                and kind.__module__ == "numpy")
