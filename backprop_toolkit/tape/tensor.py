@@ -1,29 +1,20 @@
-"""The tape engine: symbol-to-number differentiation (Torch, PyTorch, Caffe).
+"""The tape's values: :class:`Tensor`, how an op is recorded (``Tensor.apply``), and
+``backward()`` (:func:`adjoints`). The functional sweeps are in :mod:`.sweeps`.
 
-Every op on a :class:`Tensor` runs at once on numbers and, when an input
-requires a gradient, records itself: the tensor remembers the primitive, its
-inputs and its parameters. The record *is* the tape. ``y.backward()`` walks
-it from ``y`` back to the leaves in reverse topological order, calling each
-primitive's VJP rule from the table:
-
-* on plain arrays for a first derivative (fast: no wrapping per op);
-* on tensors inside another transform (``tape.grad(..., create_graph=True)``,
-  which ``bt.grad`` of ``bt.grad`` uses), so the backward pass is itself
-  recorded and can be differentiated again (grad of grad of grad).
-
-Forward mode walks the same record forward with the JVP rules.
-Python control flow on values works, because every step sees numbers.
+Recording runs once per op of the user's function, so ``apply`` is written
+for that: one pass over the arguments, the numpy forward called directly,
+the record made without ``__init__``.
 """
 
 import operator
 
 import numpy as np
 
-from . import primitives as P
-from .dispatch import Traced, as_float_array, dtype_of, frozen, new_serial, owned
-from .errors import BackpropError, ShapeError, conversion_error, format_where, user_frame
-from .ops import Operators
-from .passes import forward_pass, reverse_pass, toposort
+from .. import primitives as P
+from ..dispatch import Traced, as_float_array, dtype_of, frozen, new_serial, owned
+from ..errors import BackpropError, ShapeError, conversion_error, format_where, user_frame
+from ..ops import Operators
+from ..passes import reverse_pass, toposort
 
 
 NO_PARAMS = {}  # the params of leaves and of ops without any: shared, never changed
@@ -237,13 +228,6 @@ def adjoints(y, seed=None, on_step=None):
     return bars, order
 
 
-def tangents(y, leaves, seeds):
-    """Forward mode over the record: the tangent of every tensor (by id) for the
-    ``leaves``' tangents ``seeds``; first-order rules on arrays."""
-    _, dots = forward_pass([y], leaves, seeds, value_of)
-    return dots
-
-
 def default_seed(y):
     """d y / d y = 1 for a scalar ``y``; a non-scalar needs an explicit seed."""
     if np.shape(y._value) != ():
@@ -259,39 +243,3 @@ def check_seed(y, seed):
         raise ShapeError(f"backward(seed): seed shape {seed.shape} differs from the output's "
                          f"shape {np.shape(y._value)}")
     return seed
-
-
-def grad(outputs, inputs, seeds, create_graph=False):
-    """Cotangents of ``inputs`` for output cotangents ``seeds`` (functional reverse mode).
-
-    With ``create_graph`` the rules run on tensors, so the results are
-    tensors with their own history (differentiable again); otherwise numpy.
-    Inputs the outputs do not depend on get zeros.
-    """
-    view = None if create_graph else value_of
-    seeds = [as_seed(s, create_graph) for s in seeds]
-    bars, _, _ = reverse_pass(outputs, seeds, inputs, view, keep=False)
-    return [zeros_for(x, create_graph) if b is None else b for x, b in zip(inputs, bars)]
-
-
-def jvp(outputs, inputs, tangents, create_graph=False, order=None):
-    """Tangents of ``outputs`` for input ``tangents`` (forward mode over the record).
-
-    ``order``: the record's topological order, if already known (Jacobians
-    sweep the same record once per column).
-    """
-    view = None if create_graph else value_of
-    tangents = [as_seed(t, create_graph) for t in tangents]
-    dots, _ = forward_pass(outputs, inputs, tangents, view, order=order)
-    return [zeros_for(y, create_graph) if d is None else d for y, d in zip(outputs, dots)]
-
-
-def as_seed(seed, create_graph):
-    if create_graph:
-        return seed if isinstance(seed, Tensor) else Tensor(seed)
-    return seed._value if isinstance(seed, Tensor) else np.asarray(seed)
-
-
-def zeros_for(x, create_graph):
-    zeros = np.zeros(np.shape(x._value), dtype=x.dtype)
-    return Tensor(zeros) if create_graph else zeros
