@@ -11,12 +11,13 @@ import operator
 import numpy as np
 
 from .. import primitives as P
-from ..dispatch import Traced, as_float_array, dtype_of, frozen, new_serial, owned
+from ..dispatch import FAILURES, Traced, as_float_array, dtype_of, frozen, new_serial, owned
 from ..errors import BackpropError, ShapeError, conversion_error, format_where, user_frame
 from ..ops import Operators
 from ..passes import reverse_pass, toposort
 
 
+new_tensor = object.__new__
 NO_PARAMS = {}  # the params of leaves and of ops without any: shared, never changed
 
 
@@ -53,22 +54,39 @@ class Tensor(Traced, Operators):
 
     @classmethod
     def apply(cls, prim, args, params):
-        """Run ``prim`` on the numbers now; record it if a gradient will flow through."""
-        values, tracked = [], False
+        """Run ``prim`` on the numbers now; record it if a gradient will flow through.
+
+        It runs for every op of the user's function, so it is one pass over
+        the arguments (the tuple of tensors itself becomes the record's inputs
+        when every argument is one), the numpy forward called without
+        ``Primitive.evaluate``'s frame (its error wording via ``prim.failure``),
+        and the record made in place, as :func:`recorded` makes it.
+        """
+        values, tracked, inputs = [], False, args
         for a in args:
             if type(a) is Tensor:
                 values.append(a._value)
-                tracked = tracked or a._tracked
+                if a._tracked:
+                    tracked = True
             else:
                 values.append(a)
+                inputs = None
         where = user_frame()
-        out = prim.evaluate(values, params, where)
+        try:
+            out = prim.impl(*values, **params)
+        except FAILURES as err:
+            raise prim.failure(values, params, err, where) from None
         if type(out) is np.ndarray and out.flags.writeable:
             out = owned(out, values)
         if not tracked or not prim.differentiable:
             return constant(out, where)
-        inputs = tuple(a if type(a) is Tensor else constant(frozen(a), where) for a in args)
-        return recorded(out, prim, inputs, params or NO_PARAMS, where)
+        if inputs is None or type(inputs) is not tuple:
+            inputs = tuple(a if type(a) is Tensor else constant(frozen(a), where) for a in args)
+        t = new_tensor(Tensor)
+        t._value, t.prim, t.inputs, t.params, t.where = out, prim, inputs, params or NO_PARAMS, where
+        t._tracked, t.name, t.grad, t.backward_ran = True, None, None, False
+        t.serial = new_serial()
+        return t
 
     # -- what a tensor looks like ------------------------------------------
     @property
