@@ -5,7 +5,8 @@ differentiable again). The transforms of :mod:`backprop_toolkit.api` run on thes
 
 import numpy as np
 
-from ..passes import forward_pass, reverse_pass
+from ..passes import forward_pass
+from .reverse import cotangents
 from .tensor import Tensor, value_of
 
 
@@ -25,7 +26,7 @@ def grad(outputs, inputs, seeds, create_graph=False):
     """
     view = None if create_graph else value_of
     seeds = [as_seed(s, create_graph) for s in seeds]
-    bars, _, _ = reverse_pass(outputs, seeds, inputs, view, keep=False)
+    bars = cotangents(outputs, seeds, inputs, view)
     return [zeros_for(x, create_graph) if b is None else b for x, b in zip(inputs, bars)]
 
 
