@@ -209,21 +209,29 @@ def constant(value, where):
     return recorded(value, None, (), NO_PARAMS, where, tracked=False)
 
 
-def variable(value, name):
+def variable(value, name, where=None):
     """A transform's own variable for ``value``: a new leaf, or ``fresh(value)``.
 
     A tensor that an enclosing transform differentiates becomes ``fresh(x)``:
     the inner transform's pass starts there (``passes.oldest``), so it treats
     ``x`` itself, and anything closed over, as a constant, while the outer
     pass sees through ``fresh`` (its derivative is 1) back to ``x``.
+    ``where``: the user's line, if the caller found it already (one per call).
     """
+    where = user_frame() if where is None else where
     if isinstance(value, Tensor):
         if value._tracked:
-            t = recorded(value._value, P.fresh_p, (value,), {}, user_frame())
+            t = recorded(value._value, P.fresh_p, (value,), {}, where)
             t.name = name
             return t
         value = value._value
-    return Tensor(value, requires_grad=True, name=name)
+    if type(value) is np.ndarray and value.base is None and value.dtype.kind == "f" \
+            and not value.flags.writeable:
+        # what __init__ keeps of a lent argument (read-only, owning its data): the array itself
+        t = recorded(value, None, (), NO_PARAMS, where)
+        t.name = name
+        return t
+    return Tensor(value, requires_grad=True, name=name, where=where)
 
 
 value_of = operator.attrgetter("_value")
