@@ -65,14 +65,8 @@ def cotangents(outputs, seeds, wrt, view):
     keep=False)[0]`` returns. ``view``: ``value_of`` (rules on arrays) or ``None`` (rules
     on the tensors themselves, recorded for a higher derivative)."""
     refuse_by_hand("the reverse sweep (bt.grad, sym.grad, Tensor.backward)")
-    since = oldest(wrt)
-    order = region(outputs, since) if since is not None else []
-    live = depending_on(order, wrt)
-    bars, kept = {}, {}
-    for out, seed in zip(outputs, seeds):
-        if out.serial in live:
-            bars[out.serial] = seed if out.serial not in bars else bars[out.serial] + seed
-    targets = {w.serial for w in wrt}
+    order, live, bars = seeded(outputs, seeds, wrt)
+    targets, kept = {w.serial for w in wrt}, {}
     for node in reversed(order):
         g = bars.pop(node.serial, None)
         if g is None:
@@ -83,24 +77,43 @@ def cotangents(outputs, seeds, wrt, view):
         if prim is None or not prim.differentiable:
             continue
         inputs = node.inputs
-        if view is None:
-            views, out = inputs, node
-        else:
-            views, out = tuple(map(view, inputs)), view(node)
-        shares = prim.vjp[0](g, out, *views, **node.params) if prim.variadic else None
-        for i, inp in enumerate(inputs):
-            key = inp.serial
-            if key not in live:
-                continue
-            if shares is None:
-                rule = prim.vjp[i]
-                if rule is None:
-                    continue
-                bar = rule(g, out, *views, **node.params)
-            else:
-                bar = shares[i]
-            if getattr(bar, "shape", ()) != getattr(views[i], "shape", ()):
-                check_rule_result(bar, inp, node, i, "VJP")
-            total = bars.get(key)
-            bars[key] = bar if total is None else total + bar  # accumulate, never overwrite
+        rule, params = prim.vjp[0], node.params
+        if len(inputs) == 1 and rule is not None and not prim.variadic:  # the common case
+            x = inputs[0]  # one input: no tuple of views, no loop, no empty **params
+            if x.serial in live:
+                xv, out = (x, node) if view is None else (view(x), view(node))
+                bar = rule(g, out, xv, **params) if params else rule(g, out, xv)
+                if getattr(bar, "shape", ()) != getattr(xv, "shape", ()):
+                    check_rule_result(bar, x, node, 0, "VJP")
+                total = bars.get(x.serial)
+                bars[x.serial] = bar if total is None else total + bar
+            continue
+        views, out = (inputs, node) if view is None else (tuple(map(view, inputs)), view(node))
+        shares = rule(g, out, *views, **params) if prim.variadic else None
+        for i, x in enumerate(inputs):
+            if x.serial in live and (shares is not None or prim.vjp[i] is not None):
+                bar = prim.vjp[i](g, out, *views, **params) if shares is None else shares[i]
+                accumulate(bars, bar, x, views[i], node, i)
     return [kept.get(w.serial) for w in wrt]
+
+
+def seeded(outputs, seeds, wrt):
+    """The region in topological order, the serials of its tensors that depend on ``wrt``,
+    and the cotangents to start from: the ``seeds`` of the outputs that do."""
+    since = oldest(wrt)
+    order = region(outputs, since) if since is not None else []
+    live = depending_on(order, wrt)
+    bars = {}
+    for out, seed in zip(outputs, seeds):
+        if out.serial in live:
+            bars[out.serial] = seed if out.serial not in bars else bars[out.serial] + seed
+    return order, live, bars
+
+
+def accumulate(bars, bar, x, xv, node, i):
+    """Add ``bar``, the cotangent input ``i`` of ``node`` (``x``, seen as ``xv``) gets, to
+    what ``x`` has (never overwrite); a rule's result of the wrong shape is the rule's error."""
+    if getattr(bar, "shape", ()) != getattr(xv, "shape", ()):
+        check_rule_result(bar, x, node, i, "VJP")
+    total = bars.get(x.serial)
+    bars[x.serial] = bar if total is None else total + bar
