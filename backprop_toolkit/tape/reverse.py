@@ -35,14 +35,12 @@ def region(outputs, since):
         if out.serial >= since and out.serial not in seen:
             seen.add(out.serial)
             nodes.append(out)
-    stack = list(nodes)
-    while stack:
-        for inp in stack.pop().inputs:
+    for node in nodes:  # a worklist: the loop reaches what it appends
+        for inp in node.inputs:
             key = inp.serial
             if key >= since and key not in seen:
                 seen.add(key)
                 nodes.append(inp)
-                stack.append(inp)
     nodes.sort(key=serial_of)
     return nodes
 
