@@ -76,9 +76,17 @@ def user_frame(skip=1):
     knows the frames above it are the package's own (``Tensor.apply`` is
     always called by ``Primitive.__call__``) skips them: ``sys._getframe(n)``
     makes a frame object for frame ``n`` only, where each ``f_back`` step
-    makes one for every frame it passes.
+    makes one for every frame it passes. When the frame it starts at is the
+    user's, at the very instruction of the last call (a loop calling ops on
+    one line), the last answer is the answer: a line is a function of the
+    code object and the offset in it, whichever thread or frame runs it.
     """
     frame = sys._getframe(skip)
+    code, lasti = frame.f_code, frame.f_lasti
+    last = _LAST[0]
+    if code is last[0] and lasti == last[1]:  # the instruction of the last call: a loop's line
+        return last[2]
+    start = frame
     while frame is not None:
         filename = frame.f_code.co_filename
         inside = _INSIDE.get(filename)
@@ -86,13 +94,17 @@ def user_frame(skip=1):
             inside = _INSIDE[filename] = filename.startswith(_PACKAGE_DIR)
         if not inside:
             where = filename, frame.f_lineno
-            return _WHERE.setdefault(where, where)
+            where = _WHERE.setdefault(where, where)
+            if frame is start:  # a code object and an offset in it always have the same line
+                _LAST[0] = code, lasti, where
+            return where
         frame = frame.f_back
     return None
 
 
 _INSIDE = {}  # file name -> is it this package's code? (saves a string test per frame)
 _WHERE = {}   # (filename, line) -> the same pair, shared by everything made on that line
+_LAST = [(None, -1, None)]  # (code, offset, where) of the last user frame found where it started
 
 
 def format_where(where):

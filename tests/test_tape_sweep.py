@@ -175,3 +175,32 @@ def test_apply_gives_the_tables_numbers():
         assert not got.value.flags.writeable
     view = bt.reshape(tape.Tensor(v), (4,))  # a constant's reshape: numpy gives a view
     assert not view.value.flags.writeable
+
+
+def test_ops_in_a_loop_over_several_lines_record_each_line():
+    """``user_frame`` answers a call at the instruction of the last one from memory; lines
+    that alternate, and wrappers (``bt.mean``) called from alternating lines, keep theirs."""
+    x = tape.Tensor(np.array([0.5, 2.0]), requires_grad=True)
+    made = []
+    for k in range(4):
+        made.append((bt.sin(x), line_of()))
+        made.append((bt.cos(x) if k % 2 else bt.exp(x), line_of()))
+        made.append((bt.mean(x), line_of()))  # the same wrapper, one line after the other
+        made.append((bt.mean(x), line_of()))
+        made.append((x * 2.0, line_of()))  # the same operator method, likewise
+        made.append((x * 2.0, line_of()))
+    for tensor, where in made:
+        assert tensor.where == where
+
+
+def test_the_same_op_from_two_functions_records_each_callers_line():
+    x = tape.Tensor(np.array([0.5, 2.0]), requires_grad=True)
+
+    def one(v):
+        return bt.sin(v), line_of()
+
+    def two(v):
+        return bt.sin(v), line_of()
+
+    for tensor, where in [one(x), two(x), one(x), two(x)]:
+        assert tensor.where == where
