@@ -81,7 +81,10 @@ def user_frame(skip=1):
     one line), the last answer is the answer: a line is a function of the
     code object and the offset in it, whichever thread or frame runs it.
     """
-    frame = sys._getframe(skip)
+    try:
+        frame = sys._getframe(skip)
+    except ValueError:  # fewer frames than ``skip`` (an op called from C in a bare thread)
+        return None
     code, lasti = frame.f_code, frame.f_lasti
     last = _LAST[0]
     if code is last[0] and lasti == last[1]:  # the instruction of the last call: a loop's line

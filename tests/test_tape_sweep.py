@@ -204,3 +204,20 @@ def test_the_same_op_from_two_functions_records_each_callers_line():
 
     for tensor, where in [one(x), two(x), one(x), two(x)]:
         assert tensor.where == where
+
+
+def test_an_op_called_from_c_with_no_python_frame_above():
+    """A thread that starts in C (``list.extend`` over ``map``) calls the op with no
+    Python frame above ``Primitive.__call__`` (``Tensor.apply`` starts its search three
+    frames up): the tensor is made, with no user line to keep."""
+    import _thread
+    import time
+
+    x = tape.Tensor(np.array([0.5, 2.0]), requires_grad=True)
+    out = []
+    _thread.start_new_thread(list.extend, (out, map(bt.sin, [x])))
+    deadline = time.monotonic() + 10
+    while not out and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert out and out[0].where is None
+    np.testing.assert_allclose(out[0].value, np.sin([0.5, 2.0]))
