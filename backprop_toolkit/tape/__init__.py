@@ -13,6 +13,10 @@ primitive's VJP rule from the table:
 
 Forward mode walks the same record forward with the JVP rules.
 Python control flow on values works, because every step sees numbers.
+
+Modules: ``tensor`` (the values, recording, ``backward()``), ``sweeps`` (functional
+``grad`` and ``jvp``) and ``reverse`` (the reverse sweep the transforms use: serial keys,
+the record's own order; checked against ``passes.reverse_pass``).
 """
 
 from .sweeps import as_seed, grad, jvp, tangents, zeros_for
