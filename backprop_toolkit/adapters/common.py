@@ -80,14 +80,14 @@ def lent(arrays):
         if type(a) is np.ndarray and a.flags.writeable:
             locked[id(a)] = a
     for a in locked.values():
-        a.flags.writeable = False
+        a.setflags(write=False)  # setflags: no flags object made per array
     try:
         yield
     finally:
         # an array is writeable again only once its base is: bases first (``grad(f)(a[1:],
         # a)`` lends a view and its base, in either order)
         for a in sorted(locked.values(), key=base_depth):
-            a.flags.writeable = True
+            a.setflags(write=True)
 
 
 def base_depth(array):

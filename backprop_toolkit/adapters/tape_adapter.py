@@ -4,6 +4,7 @@ import numpy as np
 
 from .. import tape as tp
 from ..dispatch import float_dtype
+from ..errors import user_frame
 from ..passes import forward_pass, oldest, toposort
 from .common import Tracing, check_scalar, lent, output_leaf, owned_results
 
@@ -24,7 +25,8 @@ class TapeAdapter:
         Every call makes fresh variables (``tape.variable``), even for a tensor
         of an enclosing transform: each transform is its own level.
         """
-        xs = [tp.variable(p, name) for p, name in zip(call.primals(), call.names)]
+        where = user_frame()  # the user's line, found once for all the variables
+        xs = [tp.variable(p, name, where) for p, name in zip(call.primals(), call.names)]
         with self.tracing:
             ys = call.run(call.with_args(xs))
         return xs, [output_leaf(y, call.fun, tp.Tensor, tp.Tensor) for y in ys]

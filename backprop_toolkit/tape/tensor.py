@@ -1,31 +1,24 @@
-"""The tape engine: symbol-to-number differentiation (Torch, PyTorch, Caffe).
+"""The tape's values: :class:`Tensor`, how an op is recorded (``Tensor.apply``), and
+``backward()`` (:func:`adjoints`). The functional sweeps are in :mod:`.sweeps`.
 
-Every op on a :class:`Tensor` runs at once on numbers and, when an input
-requires a gradient, records itself: the tensor remembers the primitive, its
-inputs and its parameters. The record *is* the tape. ``y.backward()`` walks
-it from ``y`` back to the leaves in reverse topological order, calling each
-primitive's VJP rule from the table:
-
-* on plain arrays for a first derivative (fast: no wrapping per op);
-* on tensors inside another transform (``tape.grad(..., create_graph=True)``,
-  which ``bt.grad`` of ``bt.grad`` uses), so the backward pass is itself
-  recorded and can be differentiated again (grad of grad of grad).
-
-Forward mode walks the same record forward with the JVP rules.
-Python control flow on values works, because every step sees numbers.
+Recording runs once per op of the user's function, so ``apply`` is written
+for that: one pass over the arguments, the numpy forward called directly,
+the record made without ``__init__``.
 """
 
 import operator
 
 import numpy as np
 
-from . import primitives as P
-from .dispatch import Traced, as_float_array, dtype_of, frozen, new_serial, owned, weak
-from .errors import BackpropError, ShapeError, conversion_error, format_where, user_frame
-from .ops import Operators
-from .passes import forward_pass, reverse_pass, toposort
+from .. import primitives as P
+from ..dispatch import (FAILURES, Traced, as_float_array, dtype_of, frozen, new_serial, owned,
+                        weak)
+from ..errors import BackpropError, ShapeError, conversion_error, format_where, user_frame
+from ..ops import Operators
+from ..passes import reverse_pass, toposort
 
 
+new_tensor = object.__new__
 NO_PARAMS = {}  # the params of leaves and of ops without any: shared, never changed
 
 
@@ -62,24 +55,41 @@ class Tensor(Traced, Operators):
 
     @classmethod
     def apply(cls, prim, args, params):
-        """Run ``prim`` on the numbers now; record it if a gradient will flow through."""
-        values, tracked = [], False
+        """Run ``prim`` on the numbers now; record it if a gradient will flow through.
+
+        It runs for every op of the user's function, so it is one pass over
+        the arguments (the tuple of tensors itself becomes the record's inputs
+        when every argument is one), the numpy forward called without
+        ``Primitive.evaluate``'s frame (its error wording via ``prim.failure``),
+        and the record made in place, as :func:`recorded` makes it.
+        """
+        values, tracked, inputs = [], False, args
         for a in args:
             if type(a) is Tensor:
                 values.append(a._value)
-                tracked = tracked or a._tracked
+                if a._tracked:
+                    tracked = True
             else:
                 values.append(a)
-        where = user_frame()
-        out = prim.evaluate(values, params, where)
+                inputs = None
+        where = user_frame(3)  # skips this frame and Primitive.__call__'s: the package's own
+        try:
+            out = prim.impl(*values, **params)
+        except FAILURES as err:
+            raise prim.failure(values, params, err, where) from None
         if type(out) is np.ndarray and out.flags.writeable:
             out = owned(out, values)
         elif not tracked:  # numbers alone (a rule's b - 1, recorded) stay weak numbers
             out = weak(out, values)
         if not tracked or not prim.differentiable:
             return constant(out, where)
-        inputs = tuple(a if type(a) is Tensor else constant(frozen(a), where) for a in args)
-        return recorded(out, prim, inputs, params or NO_PARAMS, where)
+        if inputs is None or type(inputs) is not tuple:
+            inputs = tuple(a if type(a) is Tensor else constant(frozen(a), where) for a in args)
+        t = new_tensor(Tensor)
+        t._value, t.prim, t.inputs, t.params, t.where = out, prim, inputs, params or NO_PARAMS, where
+        t._tracked, t.name, t.grad, t.backward_ran = True, None, None, False
+        t.serial = new_serial()
+        return t
 
     # -- what a tensor looks like ------------------------------------------
     @property
@@ -202,21 +212,29 @@ def constant(value, where):
     return recorded(value, None, (), NO_PARAMS, where, tracked=False)
 
 
-def variable(value, name):
+def variable(value, name, where=None):
     """A transform's own variable for ``value``: a new leaf, or ``fresh(value)``.
 
     A tensor that an enclosing transform differentiates becomes ``fresh(x)``:
     the inner transform's pass starts there (``passes.oldest``), so it treats
     ``x`` itself, and anything closed over, as a constant, while the outer
     pass sees through ``fresh`` (its derivative is 1) back to ``x``.
+    ``where``: the user's line, if the caller found it already (one per call).
     """
+    where = user_frame() if where is None else where
     if isinstance(value, Tensor):
         if value._tracked:
-            t = recorded(value._value, P.fresh_p, (value,), {}, user_frame())
+            t = recorded(value._value, P.fresh_p, (value,), {}, where)
             t.name = name
             return t
         value = value._value
-    return Tensor(value, requires_grad=True, name=name)
+    if type(value) is np.ndarray and value.base is None and value.dtype.kind == "f" \
+            and not value.flags.writeable:
+        # what __init__ keeps of a lent argument (read-only, owning its data): the array itself
+        t = recorded(value, None, (), NO_PARAMS, where)
+        t.name = name
+        return t
+    return Tensor(value, requires_grad=True, name=name, where=where)
 
 
 value_of = operator.attrgetter("_value")
@@ -239,13 +257,6 @@ def adjoints(y, seed=None, on_step=None):
     return bars, order
 
 
-def tangents(y, leaves, seeds):
-    """Forward mode over the record: the tangent of every tensor (by id) for the
-    ``leaves``' tangents ``seeds``; first-order rules on arrays."""
-    _, dots = forward_pass([y], leaves, seeds, value_of)
-    return dots
-
-
 def default_seed(y):
     """d y / d y = 1 for a scalar ``y``; a non-scalar needs an explicit seed."""
     if np.shape(y._value) != ():
@@ -261,39 +272,3 @@ def check_seed(y, seed):
         raise ShapeError(f"backward(seed): seed shape {seed.shape} differs from the output's "
                          f"shape {np.shape(y._value)}")
     return seed
-
-
-def grad(outputs, inputs, seeds, create_graph=False):
-    """Cotangents of ``inputs`` for output cotangents ``seeds`` (functional reverse mode).
-
-    With ``create_graph`` the rules run on tensors, so the results are
-    tensors with their own history (differentiable again); otherwise numpy.
-    Inputs the outputs do not depend on get zeros.
-    """
-    view = None if create_graph else value_of
-    seeds = [as_seed(s, create_graph) for s in seeds]
-    bars, _, _ = reverse_pass(outputs, seeds, inputs, view, keep=False)
-    return [zeros_for(x, create_graph) if b is None else b for x, b in zip(inputs, bars)]
-
-
-def jvp(outputs, inputs, tangents, create_graph=False, order=None):
-    """Tangents of ``outputs`` for input ``tangents`` (forward mode over the record).
-
-    ``order``: the record's topological order, if already known (Jacobians
-    sweep the same record once per column).
-    """
-    view = None if create_graph else value_of
-    tangents = [as_seed(t, create_graph) for t in tangents]
-    dots, _ = forward_pass(outputs, inputs, tangents, view, order=order)
-    return [zeros_for(y, create_graph) if d is None else d for y, d in zip(outputs, dots)]
-
-
-def as_seed(seed, create_graph):
-    if create_graph:
-        return seed if isinstance(seed, Tensor) else Tensor(seed)
-    return seed._value if isinstance(seed, Tensor) else np.asarray(seed)
-
-
-def zeros_for(x, create_graph):
-    zeros = np.zeros(np.shape(x._value), dtype=x.dtype)
-    return Tensor(zeros) if create_graph else zeros

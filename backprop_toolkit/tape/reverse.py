@@ -1,0 +1,117 @@
+"""The tape's own reverse sweep: ``passes.reverse_pass(..., keep=False)`` for tape tensors,
+with less bookkeeping per tensor.
+
+The generic sweep serves both engines and every caller (drawings that watch each
+step, ``backward()`` that keeps every cotangent). The transforms need less: the
+cotangents of their own variables, once. A tape tensor gives two things the
+generic sweep cannot assume:
+
+* its serial number, a plain int attribute, keys the cotangents (no ``id()``
+  call per lookup, three per input in the generic sweep);
+* the order of the record: every tensor's inputs were made before it, so the
+  tensors sorted by serial number are in topological order. The sweep collects
+  the region once (each tensor visited once) and sorts it, instead of a
+  depth-first search that looks at every tensor twice.
+
+The order may differ from the depth-first one where a tensor has several
+users; a sum of three or more contributions may then round differently in the
+last bit, as any change of summation order does. Same rules, same products:
+``tests/test_tape_sweep.py`` checks it against ``passes.reverse_pass`` on both
+views (arrays, tensors for ``create_graph``).
+"""
+
+import operator
+
+from ..passes import check_rule_result, gc_paused, oldest, refuse_by_hand
+
+serial_of = operator.attrgetter("serial")
+
+
+def region(outputs, since):
+    """The tensors ``outputs`` depend on made at serial ``since`` or later (the ones an
+    older tensor cannot depend on: ``passes.oldest``), sorted by serial: inputs first."""
+    nodes, seen = [], set()
+    for out in outputs:
+        if out.serial >= since and out.serial not in seen:
+            seen.add(out.serial)
+            nodes.append(out)
+    for node in nodes:  # a worklist: the loop reaches what it appends
+        for inp in node.inputs:
+            key = inp.serial
+            if key >= since and key not in seen:
+                seen.add(key)
+                nodes.append(inp)
+    nodes.sort(key=serial_of)
+    return nodes
+
+
+def depending_on(order, sources):
+    """The serials of the tensors in ``order`` that depend on one of ``sources`` (or are one)."""
+    live = {s.serial for s in sources}
+    for node in order:
+        for inp in node.inputs:
+            if inp.serial in live:
+                live.add(node.serial)
+                break
+    return live
+
+
+@gc_paused
+def cotangents(outputs, seeds, wrt, view):
+    """The cotangents of ``wrt`` (``None`` where the outputs do not depend on one) for the
+    output cotangents ``seeds``: what ``passes.reverse_pass(outputs, seeds, wrt, view,
+    keep=False)[0]`` returns. ``view``: ``value_of`` (rules on arrays) or ``None`` (rules
+    on the tensors themselves, recorded for a higher derivative)."""
+    refuse_by_hand("the reverse sweep (bt.grad, sym.grad, Tensor.backward)")
+    order, live, bars = seeded(outputs, seeds, wrt)
+    targets, kept = {w.serial for w in wrt}, {}
+    for node in reversed(order):
+        g = bars.pop(node.serial, None)
+        if g is None:
+            continue
+        if node.serial in targets:
+            kept[node.serial] = g
+        prim = node.prim
+        if prim is None or not prim.differentiable:
+            continue
+        inputs = node.inputs
+        rule, params = prim.vjp[0], node.params
+        if len(inputs) == 1 and rule is not None and not prim.variadic:  # the common case
+            x = inputs[0]  # one input: no tuple of views, no loop, no empty **params
+            if x.serial in live:
+                xv, out = (x, node) if view is None else (view(x), view(node))
+                bar = rule(g, out, xv, **params) if params else rule(g, out, xv)
+                if getattr(bar, "shape", ()) != getattr(xv, "shape", ()):
+                    check_rule_result(bar, x, node, 0, "VJP")
+                total = bars.get(x.serial)
+                bars[x.serial] = bar if total is None else total + bar
+            continue
+        views, out = (inputs, node) if view is None else (tuple(map(view, inputs)), view(node))
+        shares = rule(g, out, *views, **params) if prim.variadic else None
+        for i, x in enumerate(inputs):
+            if x.serial in live and (shares is not None or prim.vjp[i] is not None):
+                bar = prim.vjp[i](g, out, *views, **params) if shares is None else shares[i]
+                accumulate(bars, bar, x, views[i], node, i)
+    return [kept.get(w.serial) for w in wrt]
+
+
+def seeded(outputs, seeds, wrt):
+    """The region in topological order, the serials of its tensors that depend on ``wrt``,
+    and the cotangents to start from: the ``seeds`` of the outputs that do."""
+    since = oldest(wrt)
+    order = region(outputs, since) if since is not None else []
+    live = depending_on(order, wrt)
+    bars = {}
+    for out, seed in zip(outputs, seeds):
+        if out.serial in live:
+            bars[out.serial] = seed if out.serial not in bars else bars[out.serial] + seed
+    return order, live, bars
+
+
+def accumulate(bars, bar, x, xv, node, i):
+    """Add ``bar``, the cotangent input ``i`` of ``node`` (``x``, seen as ``xv``) gets, to
+    what ``x`` has (never overwrite); a rule's result of the wrong shape is the rule's error."""
+    if getattr(bar, "shape", ()) != getattr(xv, "shape", ()):
+        check_rule_result(bar, x, node, i, "VJP")
+    total = bars.get(x.serial)
+    bars[x.serial] = bar if total is None else total + bar
