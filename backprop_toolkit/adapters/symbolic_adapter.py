@@ -74,7 +74,7 @@ class SymbolicAdapter:
 
         def build(variables, xs, ys):
             seeds = [sym.var(f"seed{k}", y.shape, y.dtype) for k, y in enumerate(ys)]
-            outputs = sym.simplify(ys + sym.grad(ys, xs, seed=seeds))
+            outputs = sym.simplify(ys + sym.grad(ys, xs, seed=seeds), in_place=True)
             return sym.compile(outputs, variables + seeds)
 
         program, values = self.traced(call, "vjp", build)
@@ -94,7 +94,7 @@ class SymbolicAdapter:
 
         def build(variables, xs, ys):
             tangents = [sym.var(f"d{x.name}", x.shape, x.dtype) for x in xs]
-            outputs = sym.simplify(ys + sym.jvp(ys, xs, tangents))
+            outputs = sym.simplify(ys + sym.jvp(ys, xs, tangents), in_place=True)
             return sym.compile(outputs, variables + tangents)
 
         program, values = self.traced(call, "jvp", build)
@@ -115,7 +115,7 @@ class SymbolicAdapter:
 
         def build(variables, xs, ys):
             check_scalar(ys, call)
-            return sym.compile(sym.simplify(ys + sym.grad(ys[0], xs)), variables)
+            return sym.compile(sym.simplify(ys + sym.grad(ys[0], xs), in_place=True), variables)
 
         program, values = self.traced(call, "grad", build)
         results = program(*values)  # no user code runs here: nothing to lend
