@@ -62,7 +62,9 @@ def simplify(outputs, report=False, in_place=False):
     single = isinstance(outputs, Node)
     outs = [outputs] if single else list(outputs)
     # keyed by serial numbers, ints the nodes already hold (id() would make one per node);
-    # `new` holds only the nodes that became another node
+    # `new` holds only the nodes that became another node; `merged` is keyed by the hash of
+    # each CSE key (an int, not the tuple: a deep graph has millions), the key itself where
+    # two keys share a hash
     new, merged, alias, used = {}, {}, {}, set()
     fired = [] if report else None  # records are built only when asked for
     rebuild = _rewire if in_place else _rebuild
@@ -149,10 +151,13 @@ def _first_rewrite(node, fired):
 
 
 def _merge(node, merged, fired):
+    """The first node seen with ``node``'s key (``node`` itself if it is the first)."""
     key = cse_key(node)
     if key is None:
         return node
-    seen = merged.setdefault(key, node)
+    seen = merged.setdefault(hash(key), node)
+    if seen is not node and cse_key(seen) != key:  # two keys, one hash: the full key decides
+        seen = merged.setdefault(key, node)
     if fired is not None and seen is not node and not node.is_const:  # constants: silently
         fired.append(Rewrite("common subexpression", short(node), short(seen)))
     return seen
@@ -162,8 +167,8 @@ def _carry_name(node, name, merged):
     """A named node simplified into an unnamed one passes its name on (``dz/dy``)."""
     named = node.named(name)
     key = cse_key(node)
-    if key is not None:
-        merged[key] = named
+    if key is not None:  # where _merge found node: under the hash, or the full key
+        merged[hash(key) if merged.get(hash(key)) is node else key] = named
     return named
 
 
