@@ -62,10 +62,8 @@ def simplify(outputs, report=False, in_place=False):
     single = isinstance(outputs, Node)
     outs = [outputs] if single else list(outputs)
     # keyed by serial numbers, ints the nodes already hold (id() would make one per node);
-    # `new` holds only the nodes that became another node; `merged` is keyed by the hash of
-    # each CSE key (an int, not the tuple: a deep graph has millions), the key itself where
-    # two keys share a hash
-    new, merged, alias, used = {}, {}, {}, set()
+    # `new` holds only the nodes that became another node
+    new, merged, alias, used = {}, Subexpressions(), {}, set()
     fired = [] if report else None  # records are built only when asked for
     rebuild = _rewire if in_place else _rebuild
     for node in nodes(outs):
@@ -155,9 +153,7 @@ def _merge(node, merged, fired):
     key = cse_key(node)
     if key is None:
         return node
-    seen = merged.setdefault(hash(key), node)
-    if seen is not node and cse_key(seen) != key:  # two keys, one hash: the full key decides
-        seen = merged.setdefault(key, node)
+    seen = merged.find(node, key)
     if fired is not None and seen is not node and not node.is_const:  # constants: silently
         fired.append(Rewrite("common subexpression", short(node), short(seen)))
     return seen
@@ -167,9 +163,44 @@ def _carry_name(node, name, merged):
     """A named node simplified into an unnamed one passes its name on (``dz/dy``)."""
     named = node.named(name)
     key = cse_key(node)
-    if key is not None:  # where _merge found node: under the hash, or the full key
-        merged[hash(key) if merged.get(hash(key)) is node else key] = named
+    if key is not None:
+        merged.replace(node, named, key)
     return named
+
+
+class Subexpressions:
+    """The CSE table: the node seen first with each key.
+
+    A deep graph has millions of nodes, so it keeps no key it can do without: the
+    first node seen reading a node ``i`` first is kept under ``i.serial`` (an int
+    that ``i`` holds already); a later one with another key, and a node without
+    inputs, under the hash of its key (a new int, smaller than the key), or under
+    the key itself where two keys share a hash.
+    """
+
+    def __init__(self):
+        self.first, self.others = {}, {}
+
+    def find(self, node, key):
+        """The node seen first with ``key`` (``node``, now remembered, if none was)."""
+        if node.inputs:
+            lead = node.inputs[0].serial
+            seen = self.first.setdefault(lead, node)
+            if seen is node or cse_key(seen) == key:  # else another key read lead first
+                return seen
+        seen = self.others.setdefault(hash(key), node)
+        if seen is not node and cse_key(seen) != key:
+            seen = self.others.setdefault(key, node)
+        return seen
+
+    def replace(self, node, other, key):
+        """``other`` (a renamed copy) stands for ``key`` from now on, where ``node`` did."""
+        if node.inputs and self.first.get(node.inputs[0].serial) is node:
+            self.first[node.inputs[0].serial] = other
+        elif self.others.get(hash(key)) is node:
+            self.others[hash(key)] = other
+        else:
+            self.others[key] = other
 
 
 def cse_key(node):
