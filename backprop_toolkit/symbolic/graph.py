@@ -104,8 +104,9 @@ class Node(Traced, Operators):
                              ) from None
         if prim.dtype_rule is not None:
             dtype = prim.dtype_rule(*[n.dtype for n in inputs], **params)
-        elif len(inputs) == 1 and inputs[0].dtype.kind == "f" and not prim.boolean:
-            dtype = inputs[0].dtype  # one float operand (weak or not): its type
+        elif inputs and inputs[0].dtype.kind == "f" and not prim.boolean and all(
+                [n.dtype is inputs[0].dtype for n in inputs]):
+            dtype = inputs[0].dtype  # operands of one float type (weak or not): that type
         else:
             dtype = result_dtype(prim, [n.dtype for n in inputs if not is_weak(n)])
         return Node(prim.name, prim, inputs, params or NO_PARAMS, shape, dtype, of=of,

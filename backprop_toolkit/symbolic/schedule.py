@@ -95,6 +95,15 @@ def build(outputs, inputs, consume=False):
 def _step(n, slot, base, seen, origins):
     """The step computing node ``n`` into its slot; it frees the slots no later step
     reads (``seen`` marks those that one does), constants' excepted."""
+    if len(n.inputs) == 1:  # most steps: one operand, freed here or later
+        i = n.inputs[0]
+        args = (slot[i.serial - base],)
+        frees = ()
+        if not seen[args[0]]:
+            seen[args[0]] = 1
+            frees = () if i.is_const else args
+        return Step(n.prim.impl, args, n.params, slot[n.serial - base], frees,
+                    _origin(n, origins))
     args, frees = [], []
     for i in n.inputs:
         a = slot[i.serial - base]
@@ -107,10 +116,16 @@ def _step(n, slot, base, seen, origins):
     if len(frees) > 1:
         frees.sort()
     frees = args if frees == list(args) else tuple(frees)
+    return Step(n.prim.impl, args, n.params, slot[n.serial - base], frees,
+                _origin(n, origins))
+
+
+def _origin(n, origins):
+    """``n``'s :class:`Origin`, the same object for every node of its primitive and line."""
     origin = origins.get((n.prim, n.where))
     if origin is None:
         origin = origins[n.prim, n.where] = Origin(n.prim, n.where)
-    return Step(n.prim.impl, args, n.params, slot[n.serial - base], frees, origin)
+    return origin
 
 
 def slot_table(order, inputs):

@@ -95,8 +95,10 @@ def _pass_name(node, result, merged, alias, used):
 def _new_inputs(node, new, alias):
     """``(inputs, of)``: ``node``'s over its simplified inputs, and its output if derived."""
     inputs = node.inputs
-    if new:
-        inputs = tuple([new.get(i.serial, i) for i in inputs])
+    for i in inputs:
+        if i.serial in new:  # a tuple is made only where an input changed
+            inputs = tuple([new.get(i.serial, i) for i in inputs])
+            break
     if alias:
         inputs = tuple([alias.get(x.serial, (None, x))[1] for x in inputs])
     of = node.of
@@ -123,6 +125,8 @@ def _rewire(node, new, alias):
 
 def _rewrite(node, fired):
     """Apply the table's rules to ``node`` until none fires."""
+    if node.prim not in RULES and not all([i.is_const for i in node.inputs]):
+        return node  # only folding applies to it, and that needs constants
     stack = under_way()
     for _ in range(100):  # each rewrite shrinks the node; this only bounds a bad rule
         # what a rule builds stays on the node's side (Derivation(node.of), inlined)
