@@ -108,7 +108,7 @@ def _new_inputs(node, new, alias):
 def _rebuild(node, new, alias):
     """``node`` over its simplified inputs (itself if nothing changed)."""
     inputs, of = _new_inputs(node, new, alias)
-    if of is node.of and all(map(is_, inputs, node.inputs)):
+    if of is node.of and (inputs is node.inputs or all(map(is_, inputs, node.inputs))):
         return node
     return Node(node.op, node.prim, inputs, node.params, node.shape, node.dtype,
                 name=node.name, value=node.value, of=of, where=node.where)
@@ -117,7 +117,7 @@ def _rebuild(node, new, alias):
 def _rewire(node, new, alias):
     """``node`` itself over its simplified inputs: changed in place (``in_place=True``)."""
     inputs, of = _new_inputs(node, new, alias)
-    if of is not node.of or not all(map(is_, inputs, node.inputs)):
+    if of is not node.of or inputs is not node.inputs and not all(map(is_, inputs, node.inputs)):
         node.inputs, node.of = inputs, of
         node.serial = new_serial()  # after its inputs', as every node's
     return node
@@ -209,6 +209,10 @@ class Subexpressions:
 
 def cse_key(node):
     """Nodes with equal keys compute the same thing; ``None``: never merge."""
+    if node.prim is not None:  # most nodes: one flat tuple, the primitive standing for the op
+        if node.params:
+            return (node.prim, params_key(node.params), *[i.serial for i in node.inputs])
+        return (node.prim, *[i.serial for i in node.inputs])  # deep graphs have millions
     if node.is_var:
         return None
     if node.is_const:
@@ -217,9 +221,7 @@ def cse_key(node):
             return None
         return ("const", isinstance(node.value, float), value.dtype.str, value.shape,
                 value.tobytes())
-    if node.params:  # one flat tuple per node, the primitive standing for the op: deep
-        return (node.prim, params_key(node.params), *[i.serial for i in node.inputs])
-    return (node.prim, *[i.serial for i in node.inputs])  # graphs have millions
+    return (node.op, params_key(node.params), *[i.serial for i in node.inputs])
 
 
 def params_key(value):
