@@ -54,10 +54,11 @@ def simplify(outputs, report=False, in_place=False):
         in_place: for a caller that owns the graph (no one else holds its
             nodes: the transforms' compiler): a node whose inputs were
             simplified is rewired, not copied, and takes a new serial number
-            (its inputs may be newer than it). A deep derivative then does not
-            exist twice while it is simplified (``mul(1, cos)`` becomes ``cos``,
-            so every later node of a chain gets new inputs). Names are not
-            passed on: that graph is compiled, never shown.
+            where an input is newer than it (inputs come before their users).
+            A deep derivative then does not exist twice while it is simplified
+            (``mul(1, cos)`` becomes ``cos``, so every later node of a chain
+            gets new inputs). Names are not passed on: that graph is compiled,
+            never shown.
     """
     single = isinstance(outputs, Node)
     outs = [outputs] if single else list(outputs)
@@ -119,7 +120,10 @@ def _rewire(node, new, alias):
     inputs, of = _new_inputs(node, new, alias)
     if of is not node.of or inputs is not node.inputs and not all(map(is_, inputs, node.inputs)):
         node.inputs, node.of = inputs, of
-        node.serial = new_serial()  # after its inputs', as every node's
+    for i in inputs:
+        if i.serial > node.serial:  # an input rewired (renumbered) before it, or new
+            node.serial = new_serial()  # after its inputs', as every node's
+            break
     return node
 
 
