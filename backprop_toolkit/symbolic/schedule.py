@@ -58,12 +58,29 @@ def build(outputs, inputs, consume=False):
     order = toposort(outputs, stop=inputs)
     slot, base, n_slots = slot_table(order, inputs)
     given = {n.serial for n in inputs}
-    initial, consts, missing, steps = [None] * n_slots, set(), [], []
-    seen = bytearray(n_slots)  # slots a later step (or the caller) reads
+    initial, consts = [None] * n_slots, set()
     output_slots = [slot[n.serial - base] for n in outputs]
+    steps = _steps_back(order, (slot, base), given, output_slots, (initial, consts), consume)
+    input_slots = [slot[n.serial - base] for n in inputs]
+    for n, s in zip(inputs, input_slots):  # unused inputs have slots too
+        if n.is_const:
+            consts.add(s)
+            initial[s] = n.value
+    # outputs that someone else holds too (a constant, a fed input, an earlier output) are
+    # copied on the way out: every returned array is the caller's own
+    shared = {s for s, n in zip(output_slots, outputs)
+              if n.is_const or n.serial in given or output_slots.count(s) > 1}
+    return Built(initial, input_slots, output_slots, consts, shared, steps)
+
+
+def _steps_back(order, table, given, output_slots, constants, consume):
+    """The steps for ``order``'s computed nodes (not ``given``), made from the last back;
+    constants go into ``constants`` (the initial slots and the set of their slots)."""
+    (slot, base), (initial, consts) = table, constants
+    seen = bytearray(len(initial))  # slots a later step (or the caller) reads
     for s in output_slots:
         seen[s] = 1
-    origins = {}
+    steps, missing, origins = [], [], {}
     for k in range(len(order) - 1, -1, -1):
         n = order[k]
         if n.prim is not None and n.serial not in given:
@@ -79,17 +96,8 @@ def build(outputs, inputs, consume=False):
         raise BackpropError("sym.compile: the outputs need values for "
                             + ", ".join(f"var {n.name!r}" for n in reversed(missing))
                             + ", which are not among the inputs")
-    input_slots = [slot[n.serial - base] for n in inputs]
-    for n, s in zip(inputs, input_slots):  # unused inputs have slots too
-        if n.is_const:
-            consts.add(s)
-            initial[s] = n.value
     steps.reverse()
-    # outputs that someone else holds too (a constant, a fed input, an earlier output) are
-    # copied on the way out: every returned array is the caller's own
-    shared = {s for s, n in zip(output_slots, outputs)
-              if n.is_const or n.serial in given or output_slots.count(s) > 1}
-    return Built(initial, input_slots, output_slots, consts, shared, steps)
+    return steps
 
 
 def _step(n, slot, base, seen, origins):
