@@ -194,8 +194,8 @@ class Subexpressions:
         if node.inputs:
             lead = node.inputs[0].serial
             seen = self.first.setdefault(lead, node)
-            if seen is node or cse_key(seen) == key:  # else another key read lead first
-                return seen
+            if seen is node or seen.prim is node.prim and cse_key(seen) == key:
+                return seen  # else another key read lead first
         seen = self.others.setdefault(hash(key), node)
         if seen is not node and cse_key(seen) != key:
             seen = self.others.setdefault(key, node)
