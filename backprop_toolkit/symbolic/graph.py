@@ -109,8 +109,8 @@ class Node(Traced, Operators):
             dtype = inputs[0].dtype  # operands of one float type (weak or not): that type
         else:
             dtype = result_dtype(prim, [n.dtype for n in inputs if not is_weak(n)])
-        return Node(prim.name, prim, inputs, params or NO_PARAMS, shape, dtype, of=of,
-                    where=where)
+        return Node(prim.name, prim, inputs, params or NO_PARAMS, shape, dtype, None, None, of,
+                    where)  # positional: one node per op of every trace and derivative
 
     @property
     def is_var(self):

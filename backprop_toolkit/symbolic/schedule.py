@@ -36,6 +36,9 @@ class Step(NamedTuple):
     node: Origin    # the node's primitive and line, which word a failure (not the node)
 
 
+_tuple_new = tuple.__new__  # Step(...) without the frame of its generated __new__
+
+
 class Built(NamedTuple):
     """What a :class:`~backprop_toolkit.symbolic.evaluate.Program` keeps of its graph."""
 
@@ -110,8 +113,8 @@ def _step(n, slot, base, seen, origins):
         if not seen[args[0]]:
             seen[args[0]] = 1
             frees = () if i.is_const else args
-        return Step(n.prim.impl, args, n.params, slot[n.serial - base], frees,
-                    _origin(n, origins))
+        return _tuple_new(Step, (n.prim.impl, args, n.params, slot[n.serial - base], frees,
+                                 _origin(n, origins)))
     args, frees = [], []
     for i in n.inputs:
         a = slot[i.serial - base]
@@ -124,8 +127,8 @@ def _step(n, slot, base, seen, origins):
     if len(frees) > 1:
         frees.sort()
     frees = args if frees == list(args) else tuple(frees)
-    return Step(n.prim.impl, args, n.params, slot[n.serial - base], frees,
-                _origin(n, origins))
+    return _tuple_new(Step, (n.prim.impl, args, n.params, slot[n.serial - base], frees,
+                             _origin(n, origins)))
 
 
 def _origin(n, origins):
