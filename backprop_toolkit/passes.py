@@ -88,22 +88,24 @@ def toposort(outputs, stop=(), neighbours=inputs_of, since=None):
     ``since``, nodes made before serial number ``since`` are left out: they
     cannot depend on anything made later (see :func:`oldest`).
     """
-    stop_ids = {id(n) for n in stop}
+    # marked by serial numbers, ints the nodes hold: id() would make one per node (96 MB for
+    # a million-node chain's derivative)
+    stop_serials = {n.serial for n in stop}
     order, done = [], set()
     stack = list(reversed(outputs))
     while stack:
         node = stack[-1]
-        if id(node) in done:
+        if node.serial in done:
             stack.pop()
             continue
         waiting = False
-        if id(node) not in stop_ids:
+        if node.serial not in stop_serials:
             for child in reversed(neighbours(node)):
-                if id(child) not in done and (since is None or child.serial >= since):
+                if child.serial not in done and (since is None or child.serial >= since):
                     stack.append(child)
                     waiting = True
         if not waiting:
-            done.add(id(node))
+            done.add(node.serial)
             order.append(node)
             stack.pop()
     return order

@@ -80,12 +80,12 @@ class SymbolicAdapter:
 
         def build(variables, xs, ys):
             seeds = [sym.var(f"seed{k}", y.shape, y.dtype) for k, y in enumerate(ys)]
-            outputs = sym.simplify(ys + sym.grad(ys, xs, seed=seeds))
-            return sym.compile(outputs, variables + seeds)
+            outputs = sym.simplify(ys + sym.grad(ys, xs, seed=seeds), in_place=True)
+            return sym.compile(outputs, variables + seeds, consume=True)
 
         program, values = self.traced(call, "vjp", build)
         backward = program.partial(*values)  # the forward part runs once, here
-        n_out = len(program.outputs) - len(call.nums)
+        n_out = len(program.output_slots) - len(call.nums)
         outs = backward.known[:n_out]
 
         def pullback(cotangents):
@@ -100,12 +100,12 @@ class SymbolicAdapter:
 
         def build(variables, xs, ys):
             tangents = [sym.var(f"d{x.name}", x.shape, x.dtype) for x in xs]
-            outputs = sym.simplify(ys + sym.jvp(ys, xs, tangents))
-            return sym.compile(outputs, variables + tangents)
+            outputs = sym.simplify(ys + sym.jvp(ys, xs, tangents), in_place=True)
+            return sym.compile(outputs, variables + tangents, consume=True)
 
         program, values = self.traced(call, "jvp", build)
         pushforward = program.partial(*values)  # the forward part runs once, here
-        n_out = len(program.outputs) // 2
+        n_out = len(program.output_slots) // 2
 
         def push(tangents):
             return pushforward(*tangents)[n_out:]
@@ -121,7 +121,8 @@ class SymbolicAdapter:
 
         def build(variables, xs, ys):
             check_scalar(ys, call)
-            return sym.compile(sym.simplify(ys + sym.grad(ys[0], xs)), variables)
+            outputs = sym.simplify(ys + sym.grad(ys[0], xs), in_place=True)
+            return sym.compile(outputs, variables, consume=True)  # the graph is ours
 
         program, values = self.traced(call, "grad", build)
         results = program(*values)  # no user code runs here: nothing to lend

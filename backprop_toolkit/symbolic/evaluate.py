@@ -8,8 +8,6 @@ for any inputs. A schedule run again and again becomes straight-line Python
 (:mod:`.codegen`) made of slot numbers only: no user string ever becomes code.
 """
 
-from typing import NamedTuple
-
 import numpy as np
 
 from ..dispatch import FAILURES, Traced
@@ -17,80 +15,31 @@ from ..errors import BackpropError, DTypeError, ShapeError, format_where
 from ..passes import gc_paused, refuse_by_hand, toposort
 from . import codegen
 from .graph import FLOAT64, Node
-
-
-class Step(NamedTuple):
-    """One line of a schedule: ``slots[out] = impl(*slots[args], **params)``, then the
-    slots in ``frees`` (used for the last time here) are emptied."""
-
-    impl: object    # the primitive's numpy forward, node.prim.impl
-    args: tuple     # the input slots
-    params: dict
-    out: int        # the slot that receives the result
-    frees: tuple    # slots to empty after this step
-    node: Node      # the node computed: its primitive and line word a failure
+from .schedule import Step, build, with_frees  # noqa: F401 (Step: evaluate.Step, as before)
 
 
 class Program:
     """A compiled graph: ``program(*input_values) -> list of output values``.
 
     Attributes:
-        inputs, outputs: the nodes, in call and return order.
+        inputs: the input nodes, in call order (vars: they hold no graph).
+        output_slots: the slots of the outputs, in return order.
         steps: the schedule, a list of :class:`Step` in order.
+
+    A program holds no other node of its graph (:mod:`.schedule`).
     """
 
     @gc_paused
-    def __init__(self, outputs, inputs):
-        self.outputs, self.inputs = list(outputs), list(inputs)
-        order = toposort(self.outputs, stop=self.inputs)
-        slot = {n.serial: k for k, n in enumerate(order)}
-        for n in self.inputs:  # unused inputs get slots too
-            if n.serial not in slot:
-                slot[n.serial] = len(order)
-                order.append(n)
-        given = {n.serial for n in self.inputs}
-        missing = [n for n in order if n.is_var and n.serial not in given]
-        if missing:
-            raise BackpropError("sym.compile: the outputs need values for "
-                                + ", ".join(f"var {n.name!r}" for n in missing)
-                                + ", which are not among the inputs")
-        self.initial = [n.value if n.is_const else None for n in order]
-        self.input_slots = [slot[n.serial] for n in self.inputs]
-        self.output_slots = [slot[n.serial] for n in self.outputs]
-        # outputs that someone else holds too (a constant, a fed input, an earlier output) are
-        # copied on the way out: every returned array is the caller's own
-        self._shared = {s for s in self.output_slots
-                        if order[s].is_const or order[s].serial in given
-                        or self.output_slots.count(s) > 1}
+    def __init__(self, outputs, inputs, consume=False):
+        self.inputs = list(inputs)
+        (self.initial, self.input_slots, self.output_slots, self._consts, self._shared,
+         self.steps) = build(list(outputs), self.inputs, consume)
         self._splits, self._runners = {}, {}
-        self._consts = {slot[n.serial] for n in order if n.is_const}
-        # nodes keyed by serial (an int each already holds); the program keeps slot numbers,
-        # not the node listing: a deep graph's program holds one Step per computed node
-        self.steps = self._schedule([
-            Step(n.prim.impl, tuple(slot[i.serial] for i in n.inputs), n.params,
-                 slot[n.serial], (), n)
-            for n in order if n.prim is not None and n.serial not in given])
 
     def _schedule(self, steps):
         """``steps`` (in that order, changed in place), each made to free the slots it uses
-        for the last time. Lists by slot and by step, not dicts: a deep graph has millions."""
-        last_use = [-1] * len(self.initial)
-        for k, step in enumerate(steps):
-            for a in step.args:
-                last_use[a] = k
-        for s in self.output_slots:
-            last_use[s] = -1
-        for s in self._consts:
-            last_use[s] = -1
-        frees = [()] * len(steps)
-        for s, k in enumerate(last_use):
-            if k >= 0:  # a tuple for one slot (most steps), a list for more
-                frees[k] = (s,) if not frees[k] else list(frees[k]) + [s] \
-                    if type(frees[k]) is tuple else frees[k] + [s]
-        for k, step in enumerate(steps):
-            if tuple(frees[k]) != step.frees:
-                steps[k] = step._replace(frees=tuple(frees[k]))
-        return steps
+        for the last time."""
+        return with_frees(steps, len(self.initial), self.output_slots, self._consts)
 
     def __call__(self, *values):
         if len(values) != len(self.inputs):
@@ -238,15 +187,17 @@ def check_feed(node, value):
     return np.asarray(value, dtype=node.dtype)[()]  # a numpy scalar for a scalar var
 
 
-def compile(outputs, inputs):
+def compile(outputs, inputs, consume=False):
     """Compile ``outputs`` (a node or a list) as a function of ``inputs`` (nodes).
 
     The callable takes the input values positionally and returns a value (or a
-    list, matching ``outputs``).
+    list, matching ``outputs``). ``consume=True`` is for a caller that owns the
+    graph (the transforms' compiler): compiling takes it apart as it goes
+    (:mod:`.schedule`), and its nodes are of no use afterwards.
     """
     single = isinstance(outputs, Node)
     inputs = [inputs] if isinstance(inputs, Node) else list(inputs)
-    program = Program([outputs] if single else outputs, inputs)
+    program = Program([outputs] if single else outputs, inputs, consume)
     if not single:
         return program
 

@@ -79,32 +79,38 @@ class Node(Traced, Operators):
     def __init__(self, op, prim, inputs, params, shape, dtype, name=None, value=None, of=None,
                  where=None):
         self.op, self.prim, self.inputs, self.params = op, prim, inputs, params
-        self.shape, self.name = tuple(shape), name
+        self.shape, self.name = shape if type(shape) is tuple else tuple(shape), name
         self.dtype = dtype if isinstance(dtype, np.dtype) else np.dtype(dtype)
         self.value, self.of, self.where = value, of, where
         self.serial = new_serial()
 
     @classmethod
     def apply(cls, prim, args, params):
-        """Build ``prim(*args)`` as a new node; nothing is computed."""
-        inputs = tuple(a if type(a) is Node else constant(a) for a in args)
+        """Build ``prim(*args)`` as a new node; nothing is computed. (Every node of a
+        trace and of a derivative is made here: it takes the common cases first.)"""
+        inputs = tuple([a if type(a) is Node else constant(a) for a in args])
         # every node of one derivation was made by the same user line (its sym.grad call)
-        stack = under_way()
+        try:
+            stack = _THREAD.derivations
+        except AttributeError:
+            stack = under_way()
         of, where = stack[-1] if stack else (None, None)
         where = where or user_frame()
-        shapes = [n.shape for n in inputs]
         try:
-            shape = prim.shape(*shapes, **params)
+            shape = prim.shape(*[n.shape for n in inputs], **params)
         except (ValueError, TypeError, IndexError) as err:
             raise ShapeError(f"{prim.name}: cannot apply to nodes of shapes "
                              f"{describe_shapes(inputs)} ({err})\n  at {format_where(where)}"
                              ) from None
         if prim.dtype_rule is not None:
             dtype = prim.dtype_rule(*[n.dtype for n in inputs], **params)
+        elif inputs and inputs[0].dtype.kind == "f" and not prim.boolean and all(
+                [n.dtype is inputs[0].dtype for n in inputs]):
+            dtype = inputs[0].dtype  # operands of one float type (weak or not): that type
         else:
             dtype = result_dtype(prim, [n.dtype for n in inputs if not is_weak(n)])
-        return Node(prim.name, prim, inputs, params or NO_PARAMS, shape, dtype, of=of,
-                    where=where)
+        return Node(prim.name, prim, inputs, params or NO_PARAMS, shape, dtype, None, None, of,
+                    where)  # positional: one node per op of every trace and derivative
 
     @property
     def is_var(self):

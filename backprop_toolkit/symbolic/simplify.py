@@ -28,12 +28,15 @@ What the rewrites keep:
 """
 
 from collections import namedtuple
+from operator import is_
 
 import numpy as np
 
+from ..dispatch import new_serial
+from ..errors import user_frame
 from ..passes import gc_paused
-from .graph import Derivation, Node, nodes, short
-from .rewrites import RULES, SMALL_CONSTANT, fold_constants
+from .graph import Node, nodes, short, under_way
+from .rewrites import FOLD_ONLY, RULES, SMALL_CONSTANT
 
 Rewrite = namedtuple("Rewrite", "rule before after")
 Rewrite.__str__ = lambda r: f"{r.rule}: {r.before}  ->  {r.after}"
@@ -41,52 +44,101 @@ Rewrite.__str__ = lambda r: f"{r.rule}: {r.before}  ->  {r.after}"
 
 # -- the driver ----------------------------------------------------------------
 @gc_paused
-def simplify(outputs, report=False):
+def simplify(outputs, report=False, in_place=False):
     """Equivalent nodes for ``outputs`` (a node or a list), simplified.
 
     Args:
         outputs: a node or a list of nodes.
         report: also return the list of :class:`Rewrite` records (rule,
             node before, node after), in the order they fired.
+        in_place: for a caller that owns the graph (no one else holds its
+            nodes: the transforms' compiler): a node whose inputs were
+            simplified is rewired, not copied, and takes a new serial number
+            where an input is newer than it (inputs come before their users).
+            A deep derivative then does not exist twice while it is simplified
+            (``mul(1, cos)`` becomes ``cos``, so every later node of a chain
+            gets new inputs). Names are not passed on: that graph is compiled,
+            never shown.
     """
     single = isinstance(outputs, Node)
     outs = [outputs] if single else list(outputs)
-    # keyed by serial numbers, ints the nodes already hold (id() would make one per node)
-    new, merged, alias, used = {}, {}, {}, set()
+    # keyed by serial numbers, ints the nodes already hold (id() would make one per node);
+    # `new` holds only the nodes that became another node
+    new, merged, alias, used = {}, Subexpressions(), {}, set()
     fired = [] if report else None  # records are built only when asked for
+    rebuild = _rewire if in_place else _rebuild
     for node in nodes(outs):
-        result = _rebuild(node, new, alias)
-        if node.prim is not None:
+        result = rebuild(node, new, alias)
+        if result.prim is not None:
             result = _rewrite(result, fired)
         result = _merge(result, merged, fired)
-        if node.name is not None and result.name is None and result.serial not in used:
-            # pass the name on (mul(1, f'(y)) named dz/dy becomes f'(y) named dz/dy), unless
-            # the unnamed node already feeds others: a renamed copy would compute it twice
-            unnamed, result = result, _carry_name(result, node.name, merged)
-            alias[unnamed.serial] = (unnamed, result)
-        used.update(i.serial for i in result.inputs)
-        new[node.serial] = result
-    results = [new[o.serial] for o in outs]
+        if not in_place:
+            result = _pass_name(node, result, merged, alias, used)
+        if result is not node:
+            new[node.serial] = result
+    results = [new.get(o.serial, o) for o in outs]
     results = results[0] if single else results
     return (results, fired) if report else results
 
 
+def _pass_name(node, result, merged, alias, used):
+    """``result``, named as ``node`` if it lost the name; ``used`` learns its inputs."""
+    if node.name is not None and result.name is None and result.serial not in used:
+        # pass the name on (mul(1, f'(y)) named dz/dy becomes f'(y) named dz/dy), unless
+        # the unnamed node already feeds others: a renamed copy would compute it twice
+        unnamed, result = result, _carry_name(result, node.name, merged)
+        alias[unnamed.serial] = (unnamed, result)
+    for i in result.inputs:
+        used.add(i.serial)
+    return result
+
+
+def _new_inputs(node, new, alias):
+    """``(inputs, of)``: ``node``'s over its simplified inputs, and its output if derived."""
+    inputs = node.inputs
+    for i in inputs:
+        if i.serial in new:  # a tuple is made only where an input changed
+            inputs = tuple([new.get(i.serial, i) for i in inputs])
+            break
+    if alias:
+        inputs = tuple([alias.get(x.serial, (None, x))[1] for x in inputs])
+    of = node.of
+    return inputs, (new.get(of.serial, of) if of is not None else None)
+
+
 def _rebuild(node, new, alias):
     """``node`` over its simplified inputs (itself if nothing changed)."""
-    inputs = tuple(new[i.serial] for i in node.inputs)
-    if alias:
-        inputs = tuple(alias.get(x.serial, (None, x))[1] for x in inputs)
-    of = new.get(node.of.serial, node.of) if node.of is not None else None
-    if all(a is b for a, b in zip(inputs, node.inputs)) and of is node.of:
+    inputs, of = _new_inputs(node, new, alias)
+    if of is node.of and (inputs is node.inputs or all(map(is_, inputs, node.inputs))):
         return node
     return Node(node.op, node.prim, inputs, node.params, node.shape, node.dtype,
                 name=node.name, value=node.value, of=of, where=node.where)
 
 
+def _rewire(node, new, alias):
+    """``node`` itself over its simplified inputs: changed in place (``in_place=True``)."""
+    inputs, of = _new_inputs(node, new, alias)
+    if of is not node.of or inputs is not node.inputs and not all(map(is_, inputs, node.inputs)):
+        node.inputs, node.of = inputs, of
+    for i in inputs:
+        if i.serial > node.serial:  # an input rewired (renumbered) before it, or new
+            node.serial = new_serial()  # after its inputs', as every node's
+            break
+    return node
+
+
 def _rewrite(node, fired):
     """Apply the table's rules to ``node`` until none fires."""
+    if node.prim not in RULES and not all([i.is_const for i in node.inputs]):
+        return node  # only folding applies to it, and that needs constants
+    stack = under_way()
     for _ in range(100):  # each rewrite shrinks the node; this only bounds a bad rule
-        result = _first_rewrite(node, fired)
+        # what a rule builds stays on the node's side (Derivation(node.of), inlined)
+        stack.append((node.of, node.where or user_frame()))
+        try:
+            result = _first_rewrite(node, fired)
+        finally:
+            stack.pop()
         if result is None:
             return node
         node = result
@@ -95,28 +147,21 @@ def _rewrite(node, fired):
 
 def _first_rewrite(node, fired):
     """What the first rule that applies makes of ``node`` (recorded if asked), or ``None``."""
-    rules = RULES.get(node.prim)
-    if rules is None:  # only folding applies, and it builds no op node
-        return _fired(fired, fold_constants, node, fold_constants(node))
-    with Derivation(node.of, node.where):  # what a rule builds stays on the node's side
-        for rule in rules:
-            result = rule(node)
-            if result is not None:
-                return _fired(fired, rule, node, result)
+    for rule in RULES.get(node.prim, FOLD_ONLY):  # a primitive without rules: folding only
+        result = rule(node)
+        if result is not None:
+            if fired is not None:
+                fired.append(Rewrite(rule.__name__, short(node), short(result)))
+            return result
     return None
 
 
-def _fired(fired, rule, node, result):
-    if fired is not None and result is not None:
-        fired.append(Rewrite(rule.__name__, short(node), short(result)))
-    return result
-
-
 def _merge(node, merged, fired):
+    """The first node seen with ``node``'s key (``node`` itself if it is the first)."""
     key = cse_key(node)
     if key is None:
         return node
-    seen = merged.setdefault(key, node)
+    seen = merged.find(node, key)
     if fired is not None and seen is not node and not node.is_const:  # constants: silently
         fired.append(Rewrite("common subexpression", short(node), short(seen)))
     return seen
@@ -127,12 +172,51 @@ def _carry_name(node, name, merged):
     named = node.named(name)
     key = cse_key(node)
     if key is not None:
-        merged[key] = named
+        merged.replace(node, named, key)
     return named
+
+
+class Subexpressions:
+    """The CSE table: the node seen first with each key.
+
+    A deep graph has millions of nodes, so it keeps no key it can do without: the
+    first node seen reading a node ``i`` first is kept under ``i.serial`` (an int
+    that ``i`` holds already); a later one with another key, and a node without
+    inputs, under the hash of its key (a new int, smaller than the key), or under
+    the key itself where two keys share a hash.
+    """
+
+    def __init__(self):
+        self.first, self.others = {}, {}
+
+    def find(self, node, key):
+        """The node seen first with ``key`` (``node``, now remembered, if none was)."""
+        if node.inputs:
+            lead = node.inputs[0].serial
+            seen = self.first.setdefault(lead, node)
+            if seen is node or seen.prim is node.prim and cse_key(seen) == key:
+                return seen  # else another key read lead first
+        seen = self.others.setdefault(hash(key), node)
+        if seen is not node and cse_key(seen) != key:
+            seen = self.others.setdefault(key, node)
+        return seen
+
+    def replace(self, node, other, key):
+        """``other`` (a renamed copy) stands for ``key`` from now on, where ``node`` did."""
+        if node.inputs and self.first.get(node.inputs[0].serial) is node:
+            self.first[node.inputs[0].serial] = other
+        elif self.others.get(hash(key)) is node:
+            self.others[hash(key)] = other
+        else:
+            self.others[key] = other
 
 
 def cse_key(node):
     """Nodes with equal keys compute the same thing; ``None``: never merge."""
+    if node.prim is not None:  # most nodes: one flat tuple, the primitive standing for the op
+        if node.params:
+            return (node.prim, params_key(node.params), *[i.serial for i in node.inputs])
+        return (node.prim, *[i.serial for i in node.inputs])  # deep graphs have millions
     if node.is_var:
         return None
     if node.is_const:
@@ -141,8 +225,7 @@ def cse_key(node):
             return None
         return ("const", isinstance(node.value, float), value.dtype.str, value.shape,
                 value.tobytes())
-    return (node.op, node.prim, params_key(node.params) if node.params else (),
-            *[i.serial for i in node.inputs])  # one flat tuple per node: deep graphs have many
+    return (node.op, params_key(node.params), *[i.serial for i in node.inputs])
 
 
 def params_key(value):

@@ -1,0 +1,181 @@
+"""Building a compiled program: a graph's nodes numbered into slots, one step per
+computed node, each step emptying the slots it reads for the last time.
+
+A program keeps no node of its graph. A failing step is worded from its
+:class:`Origin` (the primitive and the user line), one per line of user code
+and primitive, shared by all the steps made there; so a deep graph is freed once
+compiled, and a compiled million-node chain holds only its steps. A caller that
+owns the graph (the transforms' compiler) may let the build take it apart as it
+goes (``consume=True``): each node drops its inputs once its step is made, so
+the nodes no later step reads are freed while the schedule grows, and the graph
+and the program never both exist in full.
+"""
+
+from typing import NamedTuple
+
+from ..errors import BackpropError
+from ..passes import toposort
+
+
+class Origin(NamedTuple):
+    """What a step keeps of its node: the primitive and the user line a failure names."""
+
+    prim: object
+    where: tuple
+
+
+class Step(NamedTuple):
+    """One line of a schedule: ``slots[out] = impl(*slots[args], **params)``, then the
+    slots in ``frees`` (used for the last time here) are emptied."""
+
+    impl: object    # the primitive's numpy forward, node.prim.impl
+    args: tuple     # the input slots
+    params: dict
+    out: int        # the slot that receives the result
+    frees: tuple    # slots to empty after this step
+    node: Origin    # the node's primitive and line, which word a failure (not the node)
+
+
+_tuple_new = tuple.__new__  # Step(...) without the frame of its generated __new__
+
+
+class Built(NamedTuple):
+    """What a :class:`~backprop_toolkit.symbolic.evaluate.Program` keeps of its graph."""
+
+    initial: list       # each slot's value before a run: a constant's, else None
+    input_slots: list
+    output_slots: list
+    consts: set         # the slots of constants (never freed, never recomputed)
+    shared: set         # output slots someone else holds too: copied on the way out
+    steps: list
+
+
+def build(outputs, inputs, consume=False):
+    """The :class:`Built` schedule computing ``outputs`` (nodes) from ``inputs`` (nodes).
+
+    Slots follow the topological order (inputs not used come last). The steps
+    are made from the last node back: a slot's first reader met is its last, so
+    each step's frees come with it; with ``consume`` the graph is taken apart
+    from the outputs down, each node freed as soon as its step is made.
+    """
+    order = toposort(outputs, stop=inputs)
+    slot, base, n_slots = slot_table(order, inputs)
+    given = {n.serial for n in inputs}
+    initial, consts = [None] * n_slots, set()
+    output_slots = [slot[n.serial - base] for n in outputs]
+    steps = _steps_back(order, (slot, base), given, output_slots, (initial, consts), consume)
+    input_slots = [slot[n.serial - base] for n in inputs]
+    for n, s in zip(inputs, input_slots):  # unused inputs have slots too
+        if n.is_const:
+            consts.add(s)
+            initial[s] = n.value
+    # outputs that someone else holds too (a constant, a fed input, an earlier output) are
+    # copied on the way out: every returned array is the caller's own
+    shared = {s for s, n in zip(output_slots, outputs)
+              if n.is_const or n.serial in given or output_slots.count(s) > 1}
+    return Built(initial, input_slots, output_slots, consts, shared, steps)
+
+
+def _steps_back(order, table, given, output_slots, constants, consume):
+    """The steps for ``order``'s computed nodes (not ``given``), made from the last back;
+    constants go into ``constants`` (the initial slots and the set of their slots)."""
+    (slot, base), (initial, consts) = table, constants
+    seen = bytearray(len(initial))  # slots a later step (or the caller) reads
+    for s in output_slots:
+        seen[s] = 1
+    steps, missing, origins = [], [], {}
+    for k in range(len(order) - 1, -1, -1):
+        n = order[k]
+        if n.prim is not None and n.serial not in given:
+            steps.append(_step(n, slot, base, seen, origins))
+        elif n.is_var and n.serial not in given:
+            missing.append(n)
+        if n.is_const:
+            consts.add(k)
+            initial[k] = n.value
+        if consume:
+            n.inputs = order[k] = ()  # no one else holds it: freed unless an output
+    if missing:
+        raise BackpropError("sym.compile: the outputs need values for "
+                            + ", ".join(f"var {n.name!r}" for n in reversed(missing))
+                            + ", which are not among the inputs")
+    steps.reverse()
+    return steps
+
+
+def _step(n, slot, base, seen, origins):
+    """The step computing node ``n`` into its slot; it frees the slots no later step
+    reads (``seen`` marks those that one does), constants' excepted."""
+    if len(n.inputs) == 1:  # most steps: one operand, freed here or later
+        i = n.inputs[0]
+        args = (slot[i.serial - base],)
+        frees = ()
+        if not seen[args[0]]:
+            seen[args[0]] = 1
+            frees = () if i.is_const else args
+        return _tuple_new(Step, (n.prim.impl, args, n.params, slot[n.serial - base], frees,
+                                 _origin(n, origins)))
+    args, frees = [], []
+    for i in n.inputs:
+        a = slot[i.serial - base]
+        args.append(a)
+        if not seen[a]:
+            seen[a] = 1
+            if not i.is_const:
+                frees.append(a)
+    args = tuple(args)
+    if len(frees) > 1:
+        frees.sort()
+    frees = args if frees == list(args) else tuple(frees)
+    return _tuple_new(Step, (n.prim.impl, args, n.params, slot[n.serial - base], frees,
+                             _origin(n, origins)))
+
+
+def _origin(n, origins):
+    """``n``'s :class:`Origin`, the same object for every node of its primitive and line."""
+    origin = origins.get((n.prim, n.where))
+    if origin is None:
+        origin = origins[n.prim, n.where] = Origin(n.prim, n.where)
+    return origin
+
+
+def slot_table(order, inputs):
+    """``(table, base, number of slots)``: ``table[node.serial - base]`` is a node's slot,
+    its place in ``order`` (inputs not in it come after). A list by serial number when
+    those are dense (8 bytes a node, where a dict takes about 50), else a dict."""
+    serials = [n.serial for n in order] + [n.serial for n in inputs]
+    base = min(serials, default=0)
+    span = max(serials, default=0) - base + 1
+    table = [None] * span if span <= 4 * len(serials) + 64 else {}
+    lookup = table.__getitem__ if type(table) is list else table.get
+    k = 0
+    for s in serials:
+        if lookup(s - base) is None:
+            table[s - base] = k
+            k += 1
+    return table, base, k
+
+
+def with_frees(steps, n_slots, outputs, consts):
+    """``steps`` (in that order, changed in place), each made to free the slots it reads
+    for the last time (never an output's or a constant's). Walked from the end: a slot's
+    first reader there is its last. A bytearray by slot, not a set: a deep graph has
+    millions; a step freeing exactly the slots it reads shares its argument tuple."""
+    seen = bytearray(n_slots)
+    for s in outputs:
+        seen[s] = 1
+    for s in consts:
+        seen[s] = 1
+    for k in range(len(steps) - 1, -1, -1):
+        step = steps[k]
+        frees = []
+        for a in step.args:
+            if not seen[a]:
+                seen[a] = 1
+                frees.append(a)
+        if len(frees) > 1:
+            frees.sort()
+        frees = step.args if frees == list(step.args) else tuple(frees)
+        if frees != step.frees:
+            steps[k] = Step(step.impl, step.args, step.params, step.out, frees, step.node)
+    return steps
