@@ -33,7 +33,7 @@ class Program:
     def __init__(self, outputs, inputs, consume=False):
         self.inputs = list(inputs)
         (self.initial, self.input_slots, self.output_slots, self._consts, self._shared,
-         self.steps) = build(list(outputs), self.inputs, consume)
+         self.steps, self.shapes) = build(list(outputs), self.inputs, consume)
         self._splits, self._runners = {}, {}
 
     def _schedule(self, steps):

@@ -64,18 +64,19 @@ def fed_runner(program, first):
     steps = pruned(program.steps, set(wanted), program._consts)
     if len(steps) > codegen.MAX_STEPS or len(set(inputs)) != len(inputs):
         return None, ()
-    made, fresh = calls(steps, program.initial, inputs)
+    made, fresh = calls(steps, program.initial, inputs, program.shapes)
     run, run.source = codegen.generate(steps, wanted, made, inputs, program.initial)
-    arrays = {step.out for step in steps if step.node.shape != ()}  # not scalars
+    arrays = {step.out for step in steps if program.shapes[step.out] != ()}  # not scalars
     return run, tuple(s in fresh and s in arrays and s not in program._shared for s in wanted)
 
 
-def calls(steps, initial, plain_inputs):
+def calls(steps, initial, plain_inputs, shapes):
     """``(calls, fresh)``: per step, ``(function, extra)`` for the generated line
     ``function(*args, *extra)`` (``extra`` ``None``: ``step.impl(*args, **params)``); and
     the slots certainly holding a new array of their step's own.
 
     ``plain_inputs`` are slots fed with plain arrays (the caller checked their types);
+    ``shapes`` the traced shape of each slot;
     constants are plain when their values are. A step is specialized, and its result known
     plain, only when all its arguments are certainly plain numpy values."""
     plain = {s for s, v in enumerate(initial) if is_plain(v)}
@@ -85,7 +86,7 @@ def calls(steps, initial, plain_inputs):
         if not all(a in plain for a in step.args):
             made.append((step.impl, None))
             continue
-        function, extra = special(step)
+        function, extra = special(step, shapes[step.args[0]])
         made.append((function, extra))
         if function is TRANSPOSE or function is codegen.T:  # a view: plain, not fresh
             plain.add(step.out)
@@ -95,19 +96,20 @@ def calls(steps, initial, plain_inputs):
     return made, fresh
 
 
-def special(step):
-    """``(function, extra)`` for a step whose arguments are plain numpy values: a direct
-    numpy call for the steps in the module's docstring, else ``(step.impl, None)``."""
-    prim, node = step.node.prim, step.node
+def special(step, shape):
+    """``(function, extra)`` for a step whose arguments are plain numpy values (the first
+    of ``shape``): a direct numpy call for the steps in the module's docstring, else
+    ``(step.impl, None)``."""
+    prim = step.node.prim
     if prim is P.sum_to_p:
-        shape, target = node.inputs[0].shape, tuple(step.params["shape"])
+        target = tuple(step.params["shape"])
         axes = sum_to_axes(shape, target)
         kept = tuple(n for k, n in enumerate(shape) if k not in axes)
         if axes and kept == target:
             return REDUCE, (axes,)
-    elif prim is P.sum_p and len(node.inputs[0].shape) > 0:
+    elif prim is P.sum_p and len(shape) > 0:
         return REDUCE, (step.params["axis"], None, None, step.params["keepdims"])
-    elif prim is P.transpose_p and len(node.inputs[0].shape) > 0:
+    elif prim is P.transpose_p and len(shape) > 0:
         if tuple(step.params["axes"]) == (1, 0):
             return codegen.T, ()
         return TRANSPOSE, (step.params["axes"],)

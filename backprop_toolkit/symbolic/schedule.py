@@ -48,6 +48,7 @@ class Built(NamedTuple):
     consts: set         # the slots of constants (never freed, never recomputed)
     shared: set         # output slots someone else holds too: copied on the way out
     steps: list
+    shapes: list        # each slot's traced shape (the generated code's specialized calls)
 
 
 def build(outputs, inputs, consume=False):
@@ -62,10 +63,12 @@ def build(outputs, inputs, consume=False):
     slot, base, n_slots = slot_table(order, inputs)
     given = {n.serial for n in inputs}
     initial, consts = [None] * n_slots, set()
+    shapes = [n.shape for n in order] + [None] * (n_slots - len(order))
     output_slots = [slot[n.serial - base] for n in outputs]
     steps = _steps_back(order, (slot, base), given, output_slots, (initial, consts), consume)
     input_slots = [slot[n.serial - base] for n in inputs]
     for n, s in zip(inputs, input_slots):  # unused inputs have slots too
+        shapes[s] = n.shape
         if n.is_const:
             consts.add(s)
             initial[s] = n.value
@@ -73,7 +76,7 @@ def build(outputs, inputs, consume=False):
     # copied on the way out: every returned array is the caller's own
     shared = {s for s, n in zip(output_slots, outputs)
               if n.is_const or n.serial in given or output_slots.count(s) > 1}
-    return Built(initial, input_slots, output_slots, consts, shared, steps)
+    return Built(initial, input_slots, output_slots, consts, shared, steps, shapes)
 
 
 def _steps_back(order, table, given, output_slots, constants, consume):
