@@ -15,6 +15,7 @@ import pytest
 import backprop_toolkit as bt
 from backprop_toolkit.primitives import TABLE
 from backprop_toolkit.primitives.elementwise import LARGE, _where_impl
+from bench import w2_array_mlp as w2
 
 pytestmark = pytest.mark.filterwarnings("ignore::backprop_toolkit.RetraceWarning")
 
@@ -45,39 +46,13 @@ def assert_no_float64(produced):
     assert produced and not wide, f"entries that made float64 arrays from float32: {wide}"
 
 
-def mlp_problem(batch=64, sizes=(80, 64, 32, 10), seed=0):
-    """A W2-like float32 problem, its arrays large enough for ``where``'s fast path."""
-    rng = np.random.default_rng(seed)
-    x = rng.normal(0, 1, (batch, sizes[0])).astype(np.float32)
-    onehot = np.eye(sizes[-1], dtype=np.float32)[rng.integers(0, sizes[-1], batch)]
-    params = []
-    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
-        params += [rng.normal(0, np.sqrt(2 / fan_in), (fan_in, fan_out)).astype(np.float32),
-                   rng.normal(0, 0.1, fan_out).astype(np.float32)]
-    return x, onehot, params
+def mlp_problem():
+    """W2's float32 problem (bench/w2_array_mlp.py), small, yet its hidden arrays large
+    enough for ``where``'s fast path."""
+    return w2.problem(batch=64, sizes=(80, 64, 32, 10), dtype=np.float32)
 
 
-def mlp_loss(w1, b1, w2, b2, w3, b3, x, onehot):
-    h1 = bt.relu(x @ w1 + b1)
-    h2 = bt.relu(h1 @ w2 + b2)
-    logp = bt.log_softmax(h2 @ w3 + b3, axis=-1)
-    return -bt.sum(onehot * logp) / x.shape[0]
-
-
-def mlp_by_hand(params, x, onehot):
-    """The floor's derivative (bench/w2_array_mlp.py), in float32 throughout."""
-    w1, b1, w2, b2, w3, b3 = params
-    a1 = x @ w1 + b1
-    h1 = np.maximum(a1, 0)
-    a2 = h1 @ w2 + b2
-    h2 = np.maximum(a2, 0)
-    z = h2 @ w3 + b3
-    p = np.exp(z - z.max(axis=1, keepdims=True))
-    p /= p.sum(axis=1, keepdims=True)
-    dz = (p - onehot) / x.shape[0]
-    dh2 = (dz @ w3.T) * (a2 > 0)
-    dh1 = (dh2 @ w2.T) * (a1 > 0)
-    return [x.T @ dh1, dh1.sum(0), h1.T @ dh2, dh2.sum(0), h2.T @ dz, dz.sum(0)]
+mlp_loss, mlp_by_hand = w2.loss, w2.numpy_grads  # the model and the floor's derivative
 
 
 def test_the_mlp_problem_reaches_the_fast_where():
