@@ -120,8 +120,11 @@ class Primitive:
     def __call__(self, *args, **params):
         """Apply the primitive (``bind``): numpy on numbers, or the engine of the traced
         argument. Defined here, not as a function the method calls: one frame less per op."""
-        if self.identity is not None and self.identity(shape_of(args[0]), **params):
-            return args[0]
+        identity = self.identity
+        if identity is not None:  # an array's shape read directly: shape_of is a frame per op
+            first = args[0]
+            if identity(first.shape if type(first) is np.ndarray else shape_of(first), **params):
+                return first
         engine = None
         for arg in args:
             if isinstance(arg, Traced):
