@@ -35,9 +35,9 @@ def linear(name, impl, shape, transpose_rule, doc, identity=None):
 
 # -- broadcasting, made explicit: each is the other's transpose --------------
 def _sum_to_impl(x, shape):
-    axes = sum_to_axes(np.shape(x), shape)
+    axes = sum_to_axes(x.shape if type(x) is np.ndarray else np.shape(x), shape)
     summed = np.add.reduce(x, axis=axes) if axes else x  # np.sum's Python wrapper, skipped
-    if summed.shape == tuple(shape):  # the fresh sum itself, not a view of it
+    if summed.shape == shape or summed.shape == tuple(shape):  # the fresh sum, not a view
         return summed
     return np.reshape(summed, shape)
 
