@@ -10,6 +10,8 @@ calls ``sum_to_p``): a rule looks its names up when it *runs*, in this
 module's globals, by which time the whole table exists.
 """
 
+import functools
+
 import numpy as np
 
 from ..dispatch import Primitive, float_dtype, shape_of
@@ -112,8 +114,15 @@ scatter_add_p = linear(
 # -- matmul(a, b) = a @ b.  d/da: g @ b^T, d/db: a^T @ g (vectors seen as 1-row / 1-column) ---
 def swap_last(x):
     """Transpose of the last two axes (a batch of matrices)."""
-    axes = tuple(range(len(shape_of(x))))
-    return transpose_p(x, axes=axes[:-2] + (axes[-1], axes[-2]))
+    return transpose_p(x, axes=last_two_swapped(len(shape_of(x))))
+
+
+@functools.lru_cache(maxsize=64)
+def last_two_swapped(ndim):
+    """The permutation ``swap_last`` applies to ``ndim`` axes (made once per rank: every
+    ``matmul`` rule asks for it)."""
+    axes = tuple(range(ndim))
+    return axes[:-2] + (axes[-1], axes[-2])
 
 
 def as_matrix(x, vector_axis):
