@@ -83,6 +83,9 @@ class Primitive:
         self.jvp = tuple(jvp)
         self.boolean = boolean
         self.identity = identity
+        # the identity is "params['shape'] is the input's shape" (reshape, sum_to, broadcast_to):
+        # a call on an array compares the two itself, without calling ``identity``
+        self.shape_identity = getattr(identity, "compares_shape_param", False)
         self.dtype_rule = dtype_rule
         self.variadic = variadic
         # whether any input has a derivative rule (comparisons, sign, stop_gradient have none:
@@ -120,8 +123,14 @@ class Primitive:
     def __call__(self, *args, **params):
         """Apply the primitive (``bind``): numpy on numbers, or the engine of the traced
         argument. Defined here, not as a function the method calls: one frame less per op."""
-        if self.identity is not None and self.identity(shape_of(args[0]), **params):
-            return args[0]
+        identity = self.identity
+        if identity is not None:
+            first = args[0]
+            if type(first) is np.ndarray and self.shape_identity:  # on an array, no frame:
+                if first.shape == params.get("shape"):  # a differing list runs impl, as right
+                    return first
+            elif identity(shape_of(first), **params):
+                return first
         engine = None
         for arg in args:
             if isinstance(arg, Traced):

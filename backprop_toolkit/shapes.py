@@ -31,6 +31,9 @@ def unchanged_shape(s, shape):
     return tuple(s) == tuple(shape)
 
 
+unchanged_shape.compares_shape_param = True  # Primitive.__call__ inlines it for arrays
+
+
 def normalize_axis(axis, ndim):
     """``axis`` (None, an int or a tuple) as a sorted tuple of non-negative ints."""
     if axis is None:

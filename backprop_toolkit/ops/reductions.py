@@ -27,9 +27,16 @@ def count(x, axes):
     return n
 
 
+def all_axes(x):
+    """``axis=None`` normalized: every axis of ``x``, as ``axes_of`` gives it."""
+    return tuple(range(len(shape_of(x))))
+
+
 @implements(np.sum)
 def sum(x, axis=None, dtype=None, out=None, keepdims=False, initial=NOT_GIVEN, where=True):
     """Sum of ``x`` over ``axis`` (all axes by default); ``initial`` is added to it."""
+    if axis is None and dtype is None and out is None and initial is NOT_GIVEN and where is True:
+        return P.sum_p(x, axis=all_axes(x), keepdims=bool(keepdims))  # the common call, first
     refuse("sum", out=out is not None, where=where_given(where))
     x = with_dtype("sum", x, dtype)
     total = P.sum_p(x, axis=axes_of("sum", x, axis), keepdims=bool(keepdims))
@@ -39,6 +46,9 @@ def sum(x, axis=None, dtype=None, out=None, keepdims=False, initial=NOT_GIVEN, w
 @implements(np.mean)
 def mean(x, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     """Mean of ``x`` over ``axis``: ``sum(x) / n``, a composite."""
+    if axis is None and dtype is None and out is None and where is True:  # the common call
+        axes = all_axes(x)
+        return P.sum_p(x, axis=axes, keepdims=bool(keepdims)) / float(count(x, axes))
     refuse("mean", out=out is not None, where=where_given(where))
     return mean_over(with_dtype("mean", x, dtype), axes_of("mean", x, axis), keepdims)
 

@@ -10,6 +10,8 @@ calls ``sum_to_p``): a rule looks its names up when it *runs*, in this
 module's globals, by which time the whole table exists.
 """
 
+import functools
+
 import numpy as np
 
 from ..dispatch import Primitive, float_dtype, shape_of
@@ -35,15 +37,27 @@ def linear(name, impl, shape, transpose_rule, doc, identity=None):
 
 # -- broadcasting, made explicit: each is the other's transpose --------------
 def _sum_to_impl(x, shape):
-    axes = sum_to_axes(np.shape(x), shape)
+    axes = sum_to_axes(x.shape if type(x) is np.ndarray else np.shape(x), shape)
     summed = np.add.reduce(x, axis=axes) if axes else x  # np.sum's Python wrapper, skipped
-    if summed.shape == tuple(shape):  # the fresh sum itself, not a view of it
+    if summed.shape == shape or summed.shape == tuple(shape):  # the fresh sum, not a view
         return summed
     return np.reshape(summed, shape)
 
 
+def _broadcast_to_impl(x, shape):
+    """``np.broadcast_to(x, shape).copy()`` without numpy's Python wrapper (3 us of 3.5; it
+    runs in every reduction's backward): a fresh array with ``x`` written into it."""
+    x = np.asarray(x)
+    shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+    if x.ndim > len(shape):  # assignment would drop leading 1s that broadcast_to refuses
+        return np.broadcast_to(x, shape).copy()
+    out = np.empty(shape, x.dtype)
+    out[...] = x  # numpy's ValueError when x does not broadcast to shape
+    return out
+
+
 broadcast_to_p = linear(
-    "broadcast_to", lambda x, shape: np.broadcast_to(x, shape=shape).copy(),
+    "broadcast_to", _broadcast_to_impl,
     broadcast_to_shape,
     lambda g, out, x, shape: sum_to_p(g, shape=shape_of(x)),        # transpose: sum the copies
     doc="broadcast_to(x, shape): copies of x.  VJP: sum_to(g, x.shape).",
@@ -100,8 +114,15 @@ scatter_add_p = linear(
 # -- matmul(a, b) = a @ b.  d/da: g @ b^T, d/db: a^T @ g (vectors seen as 1-row / 1-column) ---
 def swap_last(x):
     """Transpose of the last two axes (a batch of matrices)."""
-    axes = tuple(range(len(shape_of(x))))
-    return transpose_p(x, axes=axes[:-2] + (axes[-1], axes[-2]))
+    return transpose_p(x, axes=last_two_swapped(len(shape_of(x))))
+
+
+@functools.lru_cache(maxsize=64)
+def last_two_swapped(ndim):
+    """The permutation ``swap_last`` applies to ``ndim`` axes (made once per rank: every
+    ``matmul`` rule asks for it)."""
+    axes = tuple(range(ndim))
+    return axes[:-2] + (axes[-1], axes[-2])
 
 
 def as_matrix(x, vector_axis):
