@@ -36,7 +36,7 @@ from ..dispatch import new_serial
 from ..errors import user_frame
 from ..passes import gc_paused
 from .graph import Node, nodes, short, under_way
-from .rewrites import FOLD_ONLY, RULES, SMALL_CONSTANT
+from .rewrites import FOLD_ONLY, NEED_A_CONSTANT, RULES, SMALL_CONSTANT
 
 Rewrite = namedtuple("Rewrite", "rule before after")
 Rewrite.__str__ = lambda r: f"{r.rule}: {r.before}  ->  {r.after}"
@@ -129,8 +129,12 @@ def _rewire(node, new, alias):
 
 def _rewrite(node, fired):
     """Apply the table's rules to ``node`` until none fires."""
-    if node.prim not in RULES and not all([i.is_const for i in node.inputs]):
-        return node  # only folding applies to it, and that needs constants
+    prim = node.prim
+    if prim not in RULES:
+        if not all([i.is_const for i in node.inputs]):
+            return node  # only folding applies to it, and that needs constants
+    elif prim in NEED_A_CONSTANT and not any([i.is_const for i in node.inputs]):
+        return node  # every rule of it needs a constant input
     stack = under_way()
     for _ in range(100):  # each rewrite shrinks the node; this only bounds a bad rule
         # what a rule builds stays on the node's side (Derivation(node.of), inlined)
