@@ -57,6 +57,21 @@ def test_skipping_rule_tries_changes_nothing(make, in_place, monkeypatch):
     assert [r.rule for r in fired_slow] == [r.rule for r in fired]
 
 
+@pytest.mark.parametrize("make", graphs(), ids=lambda f: f.__name__)
+def test_the_in_place_loop_gives_the_general_loop_s_graph(make):
+    outputs, inputs = make()
+    general, _ = sym.simplify(outputs, report=True, in_place=True)   # report: the general loop
+    outputs2, inputs2 = make()
+    fast = sym.simplify(outputs2, in_place=True)
+    assert [sym.to_text(o) for o in fast] == [sym.to_text(o) for o in general]
+    for n in sym.nodes(fast):                                         # inputs before users
+        assert all(i.serial < n.serial for i in n.inputs)
+    rng = np.random.default_rng(1)
+    values = [rng.standard_normal(v.shape) for v in inputs]
+    for a, b in zip(sym.compile(general, inputs)(*values), sym.compile(fast, inputs2)(*values)):
+        np.testing.assert_array_equal(a, b)
+
+
 def reference_toposort(outputs, stop=(), neighbours=lambda n: n.inputs, since=None):
     """The walk as it was written first: the order every caller expects."""
     stop_ids = {id(n) for n in stop}
