@@ -119,7 +119,7 @@ def test_deep_grad_agrees_across_engines(x0):
     vs, gs = bt.value_and_grad(deep, engine="symbolic")(x0)
     np.testing.assert_allclose(gs, tape, rtol=1e-12)
     np.testing.assert_allclose(vs, deep(x0), rtol=1e-12)
-    short = lambda x: deep(x, 12)  # noqa: E731 (at 300 the derivative is below what differences see)
+    short = lambda x: deep(x, 12)  # noqa: E731 (at 300 the derivative is below differences)
     h = 1e-6
     np.testing.assert_allclose(bt.grad(short, engine="symbolic")(x0),
                                (short(x0 + h) - short(x0 - h)) / (2 * h), rtol=1e-5)
