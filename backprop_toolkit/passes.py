@@ -93,21 +93,23 @@ def toposort(outputs, stop=(), neighbours=inputs_of, since=None):
     stop_serials = {n.serial for n in stop}
     order, done = [], set()
     stack = list(reversed(outputs))
-    while stack:
+    push, pop, emit, mark = stack.append, stack.pop, order.append, done.add  # bound once:
+    while stack:  # the loop visits every node of a deep graph twice
         node = stack[-1]
-        if node.serial in done:
-            stack.pop()
+        serial = node.serial
+        if serial in done:
+            pop()
             continue
         waiting = False
-        if node.serial not in stop_serials:
-            for child in reversed(neighbours(node)):
+        if serial not in stop_serials:
+            for child in reversed(node.inputs if neighbours is inputs_of else neighbours(node)):
                 if child.serial not in done and (since is None or child.serial >= since):
-                    stack.append(child)
+                    push(child)
                     waiting = True
         if not waiting:
-            done.add(node.serial)
-            order.append(node)
-            stack.pop()
+            mark(serial)
+            emit(node)
+            pop()
     return order
 
 

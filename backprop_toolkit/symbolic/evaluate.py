@@ -68,7 +68,9 @@ class Program:
         step, slot = None, slots.__getitem__  # map(slot, args): the values in those slots
         try:
             for step in steps:
-                slots[step.out] = step.impl(*map(slot, step.args), **step.params)
+                args = step.args  # one operand (most steps): no map object
+                slots[step.out] = (step.impl(slots[args[0]], **step.params) if len(args) == 1
+                                   else step.impl(*map(slot, args), **step.params))
                 for f in step.frees:
                     slots[f] = None
         except FAILURES as err:

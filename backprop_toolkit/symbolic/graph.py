@@ -88,7 +88,15 @@ class Node(Traced, Operators):
     def apply(cls, prim, args, params):
         """Build ``prim(*args)`` as a new node; nothing is computed. (Every node of a
         trace and of a derivative is made here: it takes the common cases first.)"""
-        inputs = tuple([a if type(a) is Node else constant(a) for a in args])
+        n = len(args)  # one or two operands (nearly every node): no list made (a frame)
+        if n == 1:
+            a = args[0]
+            inputs = (a if type(a) is Node else constant(a),)
+        elif n == 2:
+            a, b = args
+            inputs = (a if type(a) is Node else constant(a), b if type(b) is Node else constant(b))
+        else:
+            inputs = tuple([a if type(a) is Node else constant(a) for a in args])
         # every node of one derivation was made by the same user line (its sym.grad call)
         try:
             stack = _THREAD.derivations
@@ -97,18 +105,20 @@ class Node(Traced, Operators):
         of, where = stack[-1] if stack else (None, None)
         where = where or user_frame()
         try:
-            shape = prim.shape(*[n.shape for n in inputs], **params)
+            shape = (prim.shape(inputs[0].shape, **params) if n == 1 else
+                     prim.shape(inputs[0].shape, inputs[1].shape, **params) if n == 2 else
+                     prim.shape(*[i.shape for i in inputs], **params))
         except (ValueError, TypeError, IndexError) as err:
-            raise ShapeError(f"{prim.name}: cannot apply to nodes of shapes "
-                             f"{describe_shapes(inputs)} ({err})\n  at {format_where(where)}"
-                             ) from None
+            raise shape_error(prim, inputs, err, where) from None
+        first = inputs[0].dtype if inputs else None
         if prim.dtype_rule is not None:
-            dtype = prim.dtype_rule(*[n.dtype for n in inputs], **params)
-        elif inputs and inputs[0].dtype.kind == "f" and not prim.boolean and all(
-                [n.dtype is inputs[0].dtype for n in inputs]):
-            dtype = inputs[0].dtype  # operands of one float type (weak or not): that type
+            dtype = prim.dtype_rule(*[i.dtype for i in inputs], **params)
+        elif first is not None and first.kind == "f" and not prim.boolean and (
+                n == 1 or (inputs[1].dtype is first if n == 2 else
+                           all([i.dtype is first for i in inputs]))):
+            dtype = first  # operands of one float type (weak or not): that type
         else:
-            dtype = result_dtype(prim, [n.dtype for n in inputs if not is_weak(n)])
+            dtype = result_dtype(prim, [i.dtype for i in inputs if not is_weak(i)])
         return Node(prim.name, prim, inputs, params or NO_PARAMS, shape, dtype, None, None, of,
                     where)  # positional: one node per op of every trace and derivative
 
@@ -160,6 +170,12 @@ class Node(Traced, Operators):
 
     def __repr__(self):
         return short(self)
+
+
+def shape_error(prim, inputs, err, where):
+    """The :class:`ShapeError` for a shape rule's complaint ``err`` (names the user line)."""
+    return ShapeError(f"{prim.name}: cannot apply to nodes of shapes "
+                      f"{describe_shapes(inputs)} ({err})\n  at {format_where(where)}")
 
 
 # -- how a node shows itself (printing.py builds whole graphs from these) -------

@@ -173,3 +173,9 @@ Keyed by the primitive object: a name never selects a rewrite."""
 
 FOLD_ONLY = (fold_constants,)
 RULES = {prim: FOLD_ONLY + tuple(rules) for prim, rules in REWRITES.items()}
+
+NEED_A_CONSTANT = frozenset([P.mul_p, P.matmul_p, P.einsum_p, P.div_p, P.power_p])
+"""Primitives whose every rule (folding included) needs a constant input: a node of theirs
+with none is not tried (a derivative's ``g * cos(x)``s, the most common node of all). A rule
+added for one of them that can fire without a constant must take it out of this set; a test
+(tests/test_simplify_fast.py) tries every rule on such nodes."""

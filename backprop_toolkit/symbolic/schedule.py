@@ -89,11 +89,13 @@ def _steps_back(order, table, given, output_slots, constants, consume):
     steps, missing, origins = [], [], {}
     for k in range(len(order) - 1, -1, -1):
         n = order[k]
-        if n.prim is not None and n.serial not in given:
-            steps.append(_step(n, slot, base, seen, origins))
-        elif n.is_var and n.serial not in given:
-            missing.append(n)
-        if n.is_const:
+        if n.prim is not None:  # most nodes (is_var, is_const: properties, not tried first)
+            if n.serial not in given:
+                steps.append(_step(n, slot, base, seen, origins))
+        elif n.op == "var":
+            if n.serial not in given:
+                missing.append(n)
+        elif n.op == "const":
             consts.add(k)
             initial[k] = n.value
         if consume:
@@ -116,8 +118,9 @@ def _step(n, slot, base, seen, origins):
         if not seen[args[0]]:
             seen[args[0]] = 1
             frees = () if i.is_const else args
+        origin = origins.get((n.prim, n.where))  # _origin(n, origins), inlined
         return _tuple_new(Step, (n.prim.impl, args, n.params, slot[n.serial - base], frees,
-                                 _origin(n, origins)))
+                                 origin if origin is not None else _origin(n, origins)))
     args, frees = [], []
     for i in n.inputs:
         a = slot[i.serial - base]

@@ -36,7 +36,7 @@ from ..dispatch import new_serial
 from ..errors import user_frame
 from ..passes import gc_paused
 from .graph import Node, nodes, short, under_way
-from .rewrites import FOLD_ONLY, RULES, SMALL_CONSTANT
+from .rewrites import FOLD_ONLY, NEED_A_CONSTANT, RULES, SMALL_CONSTANT
 
 Rewrite = namedtuple("Rewrite", "rule before after")
 Rewrite.__str__ = lambda r: f"{r.rule}: {r.before}  ->  {r.after}"
@@ -62,12 +62,24 @@ def simplify(outputs, report=False, in_place=False):
     """
     single = isinstance(outputs, Node)
     outs = [outputs] if single else list(outputs)
+    fired = [] if report else None  # records are built only when asked for
+    if in_place and not report:
+        new = _in_place(nodes(outs), Subexpressions())
+    else:
+        new = _general(nodes(outs), fired, in_place)
+    results = [new.get(o.serial, o) for o in outs]
+    results = results[0] if single else results
+    return (results, fired) if report else results
+
+
+def _general(order, fired, in_place):
+    """Simplify ``order`` (a topological listing), recording rewrites in ``fired`` (a list,
+    or ``None``); returns the map of the nodes that became another."""
     # keyed by serial numbers, ints the nodes already hold (id() would make one per node);
     # `new` holds only the nodes that became another node
     new, merged, alias, used = {}, Subexpressions(), {}, set()
-    fired = [] if report else None  # records are built only when asked for
     rebuild = _rewire if in_place else _rebuild
-    for node in nodes(outs):
+    for node in order:
         result = rebuild(node, new, alias)
         if result.prim is not None:
             result = _rewrite(result, fired)
@@ -76,9 +88,44 @@ def simplify(outputs, report=False, in_place=False):
             result = _pass_name(node, result, merged, alias, used)
         if result is not node:
             new[node.serial] = result
-    results = [new.get(o.serial, o) for o in outs]
-    results = results[0] if single else results
-    return (results, fired) if report else results
+    return new
+
+
+def _in_place(order, merged):
+    """The loop of ``simplify(in_place=True)`` (the transforms' graphs: millions of nodes)
+    with the common cases inlined: ``_rewire``, ``_rewrite``'s test of whether any rule
+    can fire, ``cse_key`` of a node without params. The same result as the general loop
+    (tests/test_simplify_fast.py); returns the map of the nodes that became another."""
+    new = {}
+    for node in order:
+        inputs, prim = node.inputs, node.prim
+        for i in inputs:
+            if i.serial in new:  # rewired over the new inputs
+                node.inputs = inputs = tuple([new.get(i.serial, i) for i in inputs])
+                break
+        if node.of is not None and node.of.serial in new:
+            node.of = new[node.of.serial]
+        for i in inputs:
+            if i.serial > node.serial:  # after its inputs, as every node
+                node.serial = new_serial()
+                break
+        if prim is None:
+            result = _merge(node, merged, None)
+        else:
+            if prim in RULES and (prim not in NEED_A_CONSTANT or any(
+                    [i.prim is None and i.op == "const" for i in inputs])):
+                result = _rewrite(node, None)
+            elif all([i.prim is None and i.op == "const" for i in inputs]):
+                result = _rewrite(node, None)  # folding
+            else:
+                result = node
+            if result is node and not node.params:
+                result = merged.find(node, (prim, *[i.serial for i in inputs]))
+            else:
+                result = _merge(result, merged, None)
+        if result is not node:
+            new[node.serial] = result
+    return new
 
 
 def _pass_name(node, result, merged, alias, used):
@@ -129,8 +176,12 @@ def _rewire(node, new, alias):
 
 def _rewrite(node, fired):
     """Apply the table's rules to ``node`` until none fires."""
-    if node.prim not in RULES and not all([i.is_const for i in node.inputs]):
-        return node  # only folding applies to it, and that needs constants
+    prim = node.prim
+    if prim not in RULES:
+        if not all([i.is_const for i in node.inputs]):
+            return node  # only folding applies to it, and that needs constants
+    elif prim in NEED_A_CONSTANT and not any([i.is_const for i in node.inputs]):
+        return node  # every rule of it needs a constant input
     stack = under_way()
     for _ in range(100):  # each rewrite shrinks the node; this only bounds a bad rule
         # what a rule builds stays on the node's side (Derivation(node.of), inlined)
