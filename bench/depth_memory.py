@@ -3,7 +3,7 @@
 A process's peak resident set size counts everything it ever held, so each
 engine runs alone in a fresh Python (``python -m bench.depth_memory ENGINE
 DEPTH``), which differentiates the chain once and prints, as one JSON line,
-its time to the derivative, its peak RSS (``getrusage``) and whether the
+its time to the derivative, its peak RSS (``VmHWM``) and whether the
 derivative equals the float floor's product of cosines. ``baseline`` runs
 nothing but the imports, so the reader sees what the interpreter, numpy and
 the package cost before any graph exists.
@@ -22,7 +22,19 @@ TIMEOUT_S = 1800
 
 
 def peak_rss_bytes():
-    """This process's peak resident set size (Linux reports KiB, macOS bytes)."""
+    """This process's peak resident set size.
+
+    On Linux, ``VmHWM`` of ``/proc/self/status``: the high-water mark of this program's
+    own memory. ``getrusage``'s ``ru_maxrss`` is kept across ``exec``, so a child started
+    by a large parent (the suite, with PyTorch and JAX loaded) would report the parent's
+    peak. Elsewhere ``ru_maxrss`` (macOS counts bytes, others KiB).
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak if sys.platform == "darwin" else peak * 1024
 
@@ -68,7 +80,7 @@ def run(ctx, depth=DEPTH):
                 ctx.note(f"W3 depth {depth}: {engine} gave a derivative that is not the "
                          "product of cosines")
     ctx.note("W3 depth 1e6: peak resident set size of a fresh process per engine "
-             "(getrusage), which includes the interpreter and numpy ('imports only')")
+             "(VmHWM), which includes the interpreter and numpy ('imports only')")
 
 
 if __name__ == "__main__":

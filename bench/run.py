@@ -1,5 +1,6 @@
 """Run the suite: load peers, run each workload under the thread limit, report."""
 
+import gc
 import os
 import platform
 import sys
@@ -70,6 +71,11 @@ def run_suite(args):
               file=sys.stderr)
     if not args.no_peers:
         peers.load()
+    # the objects of the imports (PyTorch's and JAX's are hundreds of thousands) leave the
+    # cycle collector's reach: otherwise every full collection walks them again, which
+    # charges a Python-heavy system (the tape at depth) for the peers being loaded
+    gc.collect()
+    gc.freeze()
     ctx = Context(Settings(repeats=args.repeats), threads=args.threads)
     for note in peers.notes():
         ctx.note(note)
