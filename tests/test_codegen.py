@@ -76,13 +76,18 @@ def test_generated_and_interpreted_runs_agree(rng):
         np.testing.assert_array_equal(a, b)
 
 
-def test_a_failing_step_is_worded_by_its_primitive_in_generated_code():
+def picky_primitive():
+    """A user's primitive whose forward refuses inputs with a negative sum."""
     def forward(a):
         if np.sum(a) < 0:
             raise ValueError("refuses negative sums")
         return a * 1.0
 
-    picky = bt.primitive("picky", forward, vjp=lambda g, out, a: g)
+    return bt.primitive("picky", forward, vjp=lambda g, out, a: g)
+
+
+def test_a_failing_step_is_worded_by_its_primitive_in_generated_code():
+    picky = picky_primitive()
     x = sym.var("x", shape=(3,))
     program = sym.compile([bt.sum(bt.exp(picky(bt.sin(x))))], [x])
     program(np.ones(3))

@@ -9,6 +9,8 @@ import backprop_toolkit as bt
 from backprop_toolkit import api
 from backprop_toolkit.symbolic import fusion
 
+from test_codegen import picky_primitive
+
 
 def programs_of(fun):
     """The programs the symbolic engine keeps for ``fun``."""
@@ -169,12 +171,7 @@ def test_wrong_inputs_take_the_general_path_and_its_errors(rng):
 
 
 def test_a_failing_step_is_worded_by_its_primitive_on_the_short_path():
-    def forward(a):
-        if np.sum(a) < 0:
-            raise ValueError("refuses negative sums")
-        return a * 1.0
-
-    picky = bt.primitive("picky", forward, vjp=lambda g, out, a: g)
+    picky = picky_primitive()
     g = bt.grad(lambda x: bt.sum(bt.exp(picky(bt.sin(x)))), engine="symbolic")
     g(np.ones(3))
     g(np.ones(3))
