@@ -63,9 +63,10 @@ def write(ctx, machine, targets, results_dir, docs_dir=None):
 def markdown(ctx, machine, targets):
     parts = ["## Machine and settings\n", machine_table(machine, ctx), "\n## Targets\n",
              targets_table(targets), "\n## Timings\n",
-             "Median of one call over the repeats, after warm-up; the ratio is to the floor "
-             "of the same case (numpy, or plain Python floats for W3), measured in the same "
-             "run.\n", timings_table(ctx.rows), "\n## Other measurements\n",
+             "Median of one call over the repeats, after warm-up. The systems of a case are "
+             "timed in interleaved rounds (one repeat of each per round), and the ratio is "
+             "the median of the per-round ratios to the floor of the same case (numpy, or "
+             "plain Python floats for W3).\n", timings_table(ctx.rows), "\n## Other measurements\n",
              values_table(ctx.values)]
     if ctx.notes:
         parts += ["\n## Notes\n", "\n".join(f"- {n}" for n in ctx.notes) + "\n"]
@@ -77,7 +78,7 @@ def machine_table(machine, ctx):
     for key, value in machine.items():
         lines.append(f"| {key} | {value} |")
     s = ctx.settings
-    lines.append(f"| timing | warm-up {s.warmup} call(s), median of {s.repeats} repeats, "
+    lines.append(f"| timing | warm-up {s.warmup} call(s), median of {s.repeats} interleaved rounds, "
                  f"each repeat at least {s.min_time * 1e3:.0f} ms (short calls looped) |")
     elapsed = getattr(ctx, "elapsed_seconds", None) or ctx.elapsed()
     lines.append(f"| run time | {elapsed:.0f} s |")

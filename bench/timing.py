@@ -4,6 +4,8 @@
 loops so that one repeat lasts at least ``min_time`` seconds (tiny
 functions are timed in batches, so the clock's resolution does not matter),
 then times ``repeats`` repeats and reports the median time of one call.
+``measure_together(fns)`` does the same for the systems of one case in
+interleaved rounds (the floor and every system, one repeat each per round).
 """
 
 import os
@@ -101,6 +103,38 @@ def measure(fn, settings):
         times.append((time.perf_counter() - start) / loops)
     return {"seconds": statistics.median(times), "min": min(times), "max": max(times),
             "repeats": settings.repeats, "loops": loops}
+
+
+def measure_together(fns, settings):
+    """Each of ``fns`` (``{name: fn}``) measured in interleaved rounds.
+
+    Every function is warmed up and gets its own number of loops per repeat,
+    as in :func:`measure`; then each round times one repeat of every function
+    in turn. Load from other processes that comes and goes (single timings on
+    a shared 2-core machine move 30-80 %) then falls on all of them alike, and
+    each round's ratio of a system to the floor compares calls made moments
+    apart. Returns ``{name: result}`` as :func:`measure` does, each result
+    with its per-round ``times`` as well.
+    """
+    loops = {}
+    for name, fn in fns.items():
+        elapsed = 0.0
+        for _ in range(settings.warmup):
+            start = time.perf_counter()
+            fn()
+            elapsed = time.perf_counter() - start
+        loops[name] = 1 if elapsed >= settings.min_time else _loops_for(fn, settings.min_time)
+    times = {name: [] for name in fns}
+    for _ in range(settings.repeats):
+        for name, fn in fns.items():
+            n = loops[name]
+            start = time.perf_counter()
+            for _ in range(n):
+                fn()
+            times[name].append((time.perf_counter() - start) / n)
+    return {name: {"seconds": statistics.median(t), "min": min(t), "max": max(t),
+                   "repeats": settings.repeats, "loops": loops[name], "times": t}
+            for name, t in times.items()}
 
 
 def measure_fresh(make, settings):

@@ -153,7 +153,7 @@ def run(ctx):
     """Measure every system on the full problem, at ``ctx.threads`` threads."""
     x, y, params = problem()
     case = f"MLP 2-16-16-1 tanh, {POINTS} points, float64"
-    for name, fn in systems().items():
-        ctx.time("W1", case, name, lambda fn=fn: fn(params, x, y))
+    ctx.time_together("W1", case, {name: (lambda fn=fn: fn(params, x, y))
+                                   for name, fn in systems().items()})
     ctx.time_fresh("W1", case, "symbolic (first call)",
                    lambda: (lambda g=engine_grads("symbolic"): g(params, x, y)))

@@ -138,11 +138,10 @@ def run(ctx):
         table = systems()
         for n in (1, 2):
             case = f"MLP 784-256-256-10, batch {BATCH}, {np.dtype(dtype).name}, {n} thread{'s' * (n > 1)}"
-            with threads(n):
-                for name, fn in table.items():
-                    if name.startswith("jax") and n != ctx.threads:
-                        continue  # XLA's pool is fixed when jax starts
-                    ctx.time("W2", case, name, lambda fn=fn: fn(params, x, onehot))
+            with threads(n):  # XLA's pool is fixed when jax starts: jax at ctx.threads only
+                ctx.time_together("W2", case, {
+                    name: (lambda fn=fn: fn(params, x, onehot)) for name, fn in table.items()
+                    if not (name.startswith("jax") and n != ctx.threads)})
     x, onehot, params = problem()
     with threads(ctx.threads):
         ctx.time_fresh("W2", f"time to first result, float64, {ctx.threads} thread",

@@ -89,10 +89,9 @@ def check(depth=50):
 def run(ctx):
     for depth in DEPTHS:
         case = f"sin chain, depth {depth:.0e}".replace("+0", "")
-        for name, fn in systems(depth).items():
-            ctx.time("W3", case, name, fn)
-        compiled = engine_derivative(depth, "symbolic")
-        ctx.time("W3", case, "symbolic (compiled)", compiled)
+        table = systems(depth)
+        table["symbolic (compiled)"] = engine_derivative(depth, "symbolic")
+        ctx.time_together("W3", case, table)
     depth_memory.run(ctx)
     ctx.note("W3: micrograd has no sin and JAX runs a 1e5-op Python loop op by op (no jit "
              "benefit for a trace this long); both are left out of W3")

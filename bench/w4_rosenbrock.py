@@ -152,12 +152,10 @@ def run(ctx):
     x, v = problem()
     hessians, hvps = systems()
     case = f"full Hessian, Rosenbrock, n={DIM}"
-    for name, fn in hessians.items():
-        ctx.time("W4", case, name, lambda fn=fn: fn(x))
+    ctx.time_together("W4", case, {name: (lambda fn=fn: fn(x)) for name, fn in hessians.items()})
     ctx.time_fresh("W4", case, "symbolic (first call: build)",
                    lambda: (lambda h=engine_hessian("symbolic"): h(x)))
     case = f"Hessian-vector product, Rosenbrock, n={DIM}"
-    for name, fn in hvps.items():
-        ctx.time("W4", case, name, lambda fn=fn: fn(x, v))
+    ctx.time_together("W4", case, {name: (lambda fn=fn: fn(x, v)) for name, fn in hvps.items()})
     ctx.time_fresh("W4", case, "symbolic (first call: build)",
                    lambda: (lambda h=engine_hvp("symbolic"): h(x, v)))

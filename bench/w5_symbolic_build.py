@@ -121,8 +121,9 @@ def run(ctx):
             _, program, counts = steps(graph, nodes)
             for quantity, count in counts.items():
                 ctx.value("W5", case, "symbolic", quantity, count, "nodes")
-            ctx.time("W5", case, "numpy", lambda: FLOORS[graph](x, nodes))
-            ctx.time("W5", case, "symbolic (compiled)", lambda p=program: p(x))
+            ctx.time_together("W5", case, {
+                "numpy": lambda: FLOORS[graph](x, nodes),
+                "symbolic (compiled)": lambda p=program: p(x)})
     ctx.value("W5", "second derivative, sin chain depth 80", "symbolic", "simplified nodes",
               second_derivative_nodes(80), "nodes")
 

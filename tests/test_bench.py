@@ -118,3 +118,30 @@ def test_targets_of_issue_15_read_their_rows():
     assert inside["W1 tape"] is True and inside["W3 depth 1e5 symbolic, all steps"] is True
     assert outside["W1 tape"] is False and outside["W3 depth 1e5 symbolic, all steps"] is False
     assert inside["W2 float32 tape"] is None  # not measured is never met
+
+
+def test_interleaved_rounds_pair_each_system_with_the_floor_of_its_round(monkeypatch):
+    """``time_together`` times one repeat of every system per round, and a system's ratio is
+    the median of its per-round ratios to the floor. A fake clock makes the rounds exact:
+    the floor takes 1, 4, 1 (load came and went in round two) and the tape 2, 8, 3; the
+    ratios 2, 2, 3 have median 2, where a ratio of the medians (3 / 1) would say 3."""
+    from bench import timing
+
+    clock, order = [0.0], []
+    floor_times, tape_times = iter([9.0, 1.0, 4.0, 1.0]), iter([9.0, 2.0, 8.0, 3.0])
+
+    def ticking(name, times):
+        def fn():
+            order.append(name)
+            clock[0] += next(times)
+        return fn
+
+    monkeypatch.setattr(timing.time, "perf_counter", lambda: clock[0])
+    ctx = Context(Settings(repeats=3, warmup=1, min_time=0.001), quiet=True)
+    rows = ctx.time_together("W1", "case", {"numpy": ticking("numpy", floor_times),
+                                            "tape": ticking("tape", tape_times)})
+    assert order == ["numpy", "tape"] + ["numpy", "tape"] * 3  # warm-ups, then rounds
+    floor, tape = rows
+    assert floor["ratio"] == 1.0 and floor["seconds"] == 1.0 and floor["loops"] == 1
+    assert tape["seconds"] == 3.0 and tape["ratio"] == 2.0 and "times" not in tape
+    assert ctx.find("W1", "case", "tape") is tape
