@@ -189,3 +189,17 @@ def test_the_w2_step_hands_every_gradient_over(rng):
     for got, want in zip(grads, w2.numpy_grads(params, x, onehot)):
         assert got.dtype == np.float32 and got.flags.owndata and got.flags.writeable
         np.testing.assert_allclose(got, want, rtol=2e-4, atol=2e-6)
+
+
+def test_a_fresh_forward_returned_twice_gives_two_arrays(rng):
+    """``relu(x)`` is the gradient for both ``y`` and ``z``: each caller's array its own."""
+    def f(x, y, z):
+        return bt.sum(bt.relu(x) * y) + bt.sum(bt.relu(x) * z)
+
+    g = bt.grad(f, (0, 1, 2), engine="symbolic")
+    x, y, z = (rng.standard_normal(6) for _ in range(3))
+    for _ in range(3):  # traced, then the fed schedule
+        _, gy, gz = g(x, y, z)
+        assert not np.shares_memory(gy, gz) and gy.flags.writeable and gz.flags.writeable
+        np.testing.assert_array_equal(gz, np.maximum(x, 0))
+        gy[...] = 7.0
