@@ -15,11 +15,18 @@ This only where every argument is certainly a plain numpy value (an ndarray or
 a numpy scalar: no list, subclass or ``__array_ufunc__`` of a user's in the way),
 which :func:`calls` follows from inputs known to be plain arrays through the
 schedule. It also tells which slots are *fresh*: an array a step has just
-made, that nothing else holds (what a ufunc or a reduction returns). A fresh
-output can be handed to the caller without a copy.
+made, that nothing else holds (what a ufunc or a reduction returns, and the
+forwards of :data:`FRESH`). A fresh output can be handed to the caller without a copy.
+
+:func:`direct_operands` lets an elementwise step read a ``broadcast_to``'s source
+instead of its copy (``mul(broadcast_to(s), y)`` as ``mul(s, y)``: numpy broadcasts
+``s`` itself, the same numbers), so the copy is not made: the graph, which users
+see, keeps both nodes.
 
 :func:`pruned` keeps the steps some outputs need, and frees again after each last use.
 """
+
+from operator import is_not
 
 import numpy as np
 
@@ -64,16 +71,21 @@ def fed_runner(program, first):
     steps = pruned(program.steps, set(wanted), program._consts)
     if len(steps) > codegen.MAX_STEPS or len(set(inputs)) != len(inputs):
         return None, ()
-    made, fresh = calls(steps, program.initial, inputs, program.shapes)
+    made, fresh, plain = calls(steps, program.initial, inputs, program.shapes)
+    direct = direct_operands(steps, plain, program.shapes)
+    if direct is not steps:  # a broadcast copy no longer read is dropped
+        steps = pruned(direct, set(wanted), program._consts)
+        made, fresh, plain = calls(steps, program.initial, inputs, program.shapes)
     run, run.source = codegen.generate(steps, wanted, made, inputs, program.initial)
     arrays = {step.out for step in steps if program.shapes[step.out] != ()}  # not scalars
     return run, tuple(s in fresh and s in arrays and s not in program._shared for s in wanted)
 
 
 def calls(steps, initial, plain_inputs, shapes):
-    """``(calls, fresh)``: per step, ``(function, extra)`` for the generated line
-    ``function(*args, *extra)`` (``extra`` ``None``: ``step.impl(*args, **params)``); and
-    the slots certainly holding a new array of their step's own.
+    """``(calls, fresh, plain)``: per step, ``(function, extra)`` for the generated line
+    ``function(*args, *extra)`` (``extra`` ``None``: ``step.impl(*args, **params)``); the
+    slots certainly holding a new array of their step's own; the slots certainly holding
+    a plain numpy value.
 
     ``plain_inputs`` are slots fed with plain arrays (the caller checked their types);
     ``shapes`` the traced shape of each slot;
@@ -90,10 +102,45 @@ def calls(steps, initial, plain_inputs, shapes):
         made.append((function, extra))
         if function is TRANSPOSE or function is codegen.T:  # a view: plain, not fresh
             plain.add(step.out)
-        elif function is REDUCE or (type(function) is np.ufunc and not step.params):
+        elif (function is REDUCE or (type(function) is np.ufunc and not step.params)
+              or function is step.impl and step.node.prim in FRESH):
             plain.add(step.out)
             fresh.add(step.out)
-    return made, fresh
+    return made, fresh, plain
+
+
+FRESH = frozenset([P.relu_p, P.where_p, P.broadcast_to_p, P.log_softmax_p, P.softmax_p])
+"""Entries whose numpy forward, given plain numpy values, returns a new ndarray (or numpy
+scalar) that nothing else holds, as a ufunc does (tests/test_quick_grad.py checks each)."""
+
+
+def direct_operands(steps, plain, shapes):
+    """``steps`` where an elementwise step (a binary ufunc: ``mul``, ``add``, ...) reads a
+    ``broadcast_to`` copy of a plain array ``s`` of one axis or more, and its other operand
+    has the output's shape: it reads ``s`` instead, which numpy broadcasts to the same
+    numbers and dtype (``s`` is an array, never a weak number or, for numpy 1, a 0-d one).
+    One operand only (``b * b`` becomes ``s * b``). ``steps`` itself if no step changes."""
+    source, changed = {}, []
+    for step in steps:
+        if step.node.prim is P.broadcast_to_p:
+            s = step.args[0]
+            if s in plain and 0 < len(shapes[s]) <= len(shapes[step.out]):
+                source[step.out] = s
+        elif source and _elementwise(step) and all(a in plain for a in step.args):
+            (a, b), out = step.args, shapes[step.out]
+            if a in source and shapes[b] == out:
+                step = step._replace(args=(source[a], b))
+            elif b in source and shapes[a] == out:
+                step = step._replace(args=(a, source[b]))
+        changed.append(step)
+    return changed if any(map(is_not, changed, steps)) else steps
+
+
+def _elementwise(step):
+    """A step of a binary ufunc without a core signature (not ``matmul``) or params."""
+    impl = step.impl
+    return (type(impl) is np.ufunc and impl.nin == 2 and impl.signature is None
+            and not step.params)
 
 
 def special(step, shape):
