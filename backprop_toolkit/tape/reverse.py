@@ -36,7 +36,8 @@ def region(outputs, since):
             seen.add(out.serial)
             nodes.append(out)
     for node in nodes:  # a worklist: the loop reaches what it appends
-        for inp in node.inputs:
+        inputs = node._inputs  # a tuple, or a one-input op's input itself (``Tensor.inputs``)
+        for inp in inputs if type(inputs) is tuple else (inputs,):
             key = inp.serial
             if key >= since and key not in seen:
                 seen.add(key)
@@ -49,7 +50,12 @@ def depending_on(order, sources):
     """The serials of the tensors in ``order`` that depend on one of ``sources`` (or are one)."""
     live = {s.serial for s in sources}
     for node in order:
-        for inp in node.inputs:
+        inputs = node._inputs
+        if type(inputs) is not tuple:
+            if inputs.serial in live:
+                live.add(node.serial)
+            continue
+        for inp in inputs:
             if inp.serial in live:
                 live.add(node.serial)
                 break
@@ -74,10 +80,10 @@ def cotangents(outputs, seeds, wrt, view):
         prim = node.prim
         if prim is None or not prim.differentiable:
             continue
-        inputs = node.inputs
+        inputs = node._inputs
         rule, params = prim.vjp[0], node.params
-        if len(inputs) == 1 and rule is not None and not prim.variadic:  # the common case
-            x = inputs[0]  # one input: no tuple of views, no loop, no empty **params
+        if type(inputs) is not tuple and rule is not None and not prim.variadic:  # common case
+            x = inputs  # one input, kept alone: no tuple of views, no loop, no empty **params
             if x.serial in live:
                 xv, out = (x, node) if view is None else (view(x), view(node))
                 bar = rule(g, out, xv, **params) if params else rule(g, out, xv)
@@ -86,6 +92,8 @@ def cotangents(outputs, seeds, wrt, view):
                 total = bars.get(x.serial)
                 bars[x.serial] = bar if total is None else total + bar
             continue
+        if type(inputs) is not tuple:
+            inputs = (inputs,)
         views, out = (inputs, node) if view is None else (tuple(map(view, inputs)), view(node))
         shares = rule(g, out, *views, **params) if prim.variadic else None
         for i, x in enumerate(inputs):
