@@ -72,25 +72,26 @@ def cotangents(outputs, seeds, wrt, view):
     order, live, bars = seeded(outputs, seeds, wrt)
     targets, kept = {w.serial for w in wrt}, {}
     for node in reversed(order):
-        g = bars.pop(node.serial, None)
+        serial = node.serial
+        g = bars.pop(serial, None)
         if g is None:
             continue
-        if node.serial in targets:
-            kept[node.serial] = g
+        if serial in targets:
+            kept[serial] = g
         prim = node.prim
         if prim is None or not prim.differentiable:
             continue
-        inputs = node._inputs
-        rule, params = prim.vjp[0], node.params
+        inputs, params, rule = node._inputs, node.params, prim.vjp[0]
         if type(inputs) is not tuple and rule is not None and not prim.variadic:  # common case
             x = inputs  # one input, kept alone: no tuple of views, no loop, no empty **params
-            if x.serial in live:
+            key = x.serial
+            if key in live:
                 xv, out = (x, node) if view is None else (view(x), view(node))
                 bar = rule(g, out, xv, **params) if params else rule(g, out, xv)
                 if getattr(bar, "shape", ()) != getattr(xv, "shape", ()):
                     check_rule_result(bar, x, node, 0, "VJP")
-                total = bars.get(x.serial)
-                bars[x.serial] = bar if total is None else total + bar
+                total = bars.get(key)
+                bars[key] = bar if total is None else total + bar
             continue
         if type(inputs) is not tuple:
             inputs = (inputs,)

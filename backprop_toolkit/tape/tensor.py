@@ -82,7 +82,7 @@ class Tensor(Traced, Operators):
                     inputs = None
         where = user_frame(3)  # skips this frame and Primitive.__call__'s: the package's own
         try:
-            out = prim.impl(*values, **params)
+            out = prim.impl(*values, **params) if params else prim.impl(*values)
         except FAILURES as err:
             raise prim.failure(values, params, err, where) from None
         if type(out) is np.ndarray and out.flags.writeable:
