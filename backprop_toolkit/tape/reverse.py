@@ -23,6 +23,7 @@ views (arrays, tensors for ``create_graph``).
 import operator
 
 from ..passes import check_rule_result, gc_paused, oldest, refuse_by_hand
+from .tensor import value_of
 
 serial_of = operator.attrgetter("serial")
 
@@ -71,6 +72,7 @@ def cotangents(outputs, seeds, wrt, view):
     refuse_by_hand("the reverse sweep (bt.grad, sym.grad, Tensor.backward)")
     order, live, bars = seeded(outputs, seeds, wrt)
     targets, kept = {w.serial for w in wrt}, {}
+    arrays = view is value_of
     for node in reversed(order):
         serial = node.serial
         g = bars.pop(serial, None)
@@ -86,9 +88,16 @@ def cotangents(outputs, seeds, wrt, view):
             x = inputs  # one input, kept alone: no tuple of views, no loop, no empty **params
             key = x.serial
             if key in live:
-                xv, out = (x, node) if view is None else (view(x), view(node))
+                if arrays:  # first order: the values read directly, not through ``view``
+                    xv, out = x._value, node._value
+                else:
+                    xv, out = (x, node) if view is None else (view(x), view(node))
                 bar = rule(g, out, xv, **params) if params else rule(g, out, xv)
-                if getattr(bar, "shape", ()) != getattr(xv, "shape", ()):
+                try:  # two attribute reads: arrays and numpy scalars have a shape
+                    wrong = bar.shape != xv.shape
+                except AttributeError:  # a Python number
+                    wrong = getattr(bar, "shape", ()) != getattr(xv, "shape", ())
+                if wrong:
                     check_rule_result(bar, x, node, 0, "VJP")
                 total = bars.get(key)
                 bars[key] = bar if total is None else total + bar
