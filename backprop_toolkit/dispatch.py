@@ -131,24 +131,21 @@ class Primitive:
                     return first
             elif identity(shape_of(first), **params):
                 return first
-        engine = None
         for arg in args:
             if isinstance(arg, Traced):
-                kind = type(arg)
-                if engine is None:
-                    engine = kind
-                elif kind is not engine:
-                    raise EngineMixError(
-                        f"{self.name}: got a {engine.engine} value and a {kind.engine} value; "
-                        "one computation runs on one engine (use the same engine= for every "
-                        f"transform)\n  at {format_where(user_frame())}")
-        if engine is None:
-            # numbers: evaluate(args, params), inlined: the tape's first-order backward
-            # runs every op of every rule through here, so a frame per op counts
-            try:
+                break
+        else:  # numbers only: evaluate(args, params), inlined: the tape's first-order backward
+            try:  # runs every op of every rule through here, so a frame per op counts
                 return self.impl(*args, **params) if params else self.impl(*args)
             except FAILURES as err:
                 raise self.failure(args, params, err) from None
+        engine = type(arg)
+        for other in args:
+            if type(other) is not engine and isinstance(other, Traced):
+                raise EngineMixError(
+                    f"{self.name}: got a {engine.engine} value and a {other.engine} value; "
+                    "one computation runs on one engine (use the same engine= for every "
+                    f"transform)\n  at {format_where(user_frame())}")
         return engine.apply(self, args, params)
 
     def evaluate(self, values, params, where=None):

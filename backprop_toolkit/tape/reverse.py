@@ -38,7 +38,13 @@ def region(outputs, since):
             nodes.append(out)
     for node in nodes:  # a worklist: the loop reaches what it appends
         inputs = node._inputs  # a tuple, or a one-input op's input itself (``Tensor.inputs``)
-        for inp in inputs if type(inputs) is tuple else (inputs,):
+        if type(inputs) is not tuple:
+            key = inputs.serial
+            if key >= since and key not in seen:
+                seen.add(key)
+                nodes.append(inputs)
+            continue
+        for inp in inputs:
             key = inp.serial
             if key >= since and key not in seen:
                 seen.add(key)
