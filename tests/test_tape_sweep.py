@@ -255,3 +255,13 @@ def test_an_op_called_from_c_with_no_python_frame_above():
         time.sleep(0.01)
     assert out and out[0].where is None
     np.testing.assert_allclose(out[0].value, np.sin([0.5, 2.0]))
+
+
+def test_a_one_input_rule_giving_a_python_number_is_checked_by_shape():
+    """The sweep's one-input step reads ``.shape``; a rule's Python number has none: fine for
+    a scalar input (the tape's rules run on numbers), a ``RuleError`` naming the op for a
+    vector."""
+    as_number = bt.primitive("as_number", lambda x: 2.0 * x, lambda g, out, x: 2.0)
+    assert bt.grad(lambda x: as_number(x) * 1.0)(0.3) == 2.0
+    with pytest.raises(bt.RuleError, match="as_number"):
+        bt.grad(lambda x: bt.sum(as_number(x)))(np.ones(3))

@@ -108,15 +108,20 @@ def cotangents(outputs, seeds, wrt, view):
                 total = bars.get(key)
                 bars[key] = bar if total is None else total + bar
             continue
-        if type(inputs) is not tuple:
-            inputs = (inputs,)
-        views, out = (inputs, node) if view is None else (tuple(map(view, inputs)), view(node))
-        shares = rule(g, out, *views, **params) if prim.variadic else None
-        for i, x in enumerate(inputs):
-            if x.serial in live and (shares is not None or prim.vjp[i] is not None):
-                bar = prim.vjp[i](g, out, *views, **params) if shares is None else shares[i]
-                accumulate(bars, bar, x, views[i], node, i)
+        spread(bars, g, node, inputs if type(inputs) is tuple else (inputs,), view, live)
     return [kept.get(w.serial) for w in wrt]
+
+
+def spread(bars, g, node, inputs, view, live):
+    """The general step: each input of ``node`` in ``live`` gets its share of ``node``'s
+    cotangent ``g``, by its own rule or (a variadic entry) from the joint rule's list."""
+    prim, params = node.prim, node.params
+    views, out = (inputs, node) if view is None else (tuple(map(view, inputs)), view(node))
+    shares = prim.vjp[0](g, out, *views, **params) if prim.variadic else None
+    for i, x in enumerate(inputs):
+        if x.serial in live and (shares is not None or prim.vjp[i] is not None):
+            bar = prim.vjp[i](g, out, *views, **params) if shares is None else shares[i]
+            accumulate(bars, bar, x, views[i], node, i)
 
 
 def seeded(outputs, seeds, wrt):

@@ -62,8 +62,9 @@ class Tensor(Traced, Operators):
         """Run ``prim`` on the numbers now; record it if a gradient will flow through.
 
         It runs for every op of the user's function, so it is one pass over
-        the arguments (the tuple of tensors itself becomes the record's inputs
-        when every argument is one), the numpy forward called without
+        the arguments (a one-input op keeps its input alone; the tuple of
+        tensors itself becomes the record's inputs when every argument is
+        one), the numpy forward called without
         ``Primitive.evaluate``'s frame (its error wording via ``prim.failure``),
         and the record made in place, as :func:`recorded` makes it.
         """
