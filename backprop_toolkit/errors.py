@@ -82,7 +82,7 @@ def user_frame(skip=1):
     code object and the offset in it, whichever thread or frame runs it.
     """
     try:
-        frame = sys._getframe(skip)
+        frame = _getframe(skip)
     except ValueError:  # fewer frames than ``skip`` (an op called from C in a bare thread)
         return None
     code, lasti = frame.f_code, frame.f_lasti
@@ -105,6 +105,7 @@ def user_frame(skip=1):
     return None
 
 
+_getframe = sys._getframe  # bound once: it runs for every recorded op
 _INSIDE = {}  # file name -> is it this package's code? (saves a string test per frame)
 _WHERE = {}   # (filename, line) -> the same pair, shared by everything made on that line
 _LAST = [(None, -1, None)]  # (code, offset, where) of the last user frame found where it started

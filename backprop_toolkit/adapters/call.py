@@ -125,7 +125,7 @@ def make_call(fun, args, kwargs, argnums):
     """
     nums, many = normalize_argnums(argnums, len(args), fun)
     names = arg_names(fun, len(args))
-    if all(type(a) in trees.PLAIN for a in args):  # the common case: one leaf per argument
+    if plain(args):  # the common case: one leaf per argument
         call = Call(fun, list(args), kwargs, nums, [names[n] for n in nums],
                     (trees.LEAF,) * len(args), list, trees.flatten)
         return call, many, [(trees.LEAF, n, 1) for n in nums]
@@ -145,6 +145,15 @@ def make_call(fun, args, kwargs, argnums):
     structure = tuple(tree for _, _, tree in spans)
     call = Call(fun, flat, kwargs, positions, labels, structure, rebuild, trees.flatten)
     return call, many, trees_of
+
+
+def plain(args):
+    """Whether every argument is one plain leaf (an array, a number): a loop, not
+    ``all(generator)``, since every transformed call asks."""
+    for a in args:
+        if type(a) not in trees.PLAIN:
+            return False
+    return True
 
 
 def per_argument(flat_results, trees_of, many):

@@ -1,6 +1,5 @@
 """What both adapters share: how deep a thread is in transforms, and output checks."""
 
-import contextlib
 import threading
 
 import numpy as np
@@ -64,29 +63,39 @@ def output_leaf(y, fun, kind, constant):
     return constant(y)
 
 
-@contextlib.contextmanager
-def lent(arrays):
-    """The caller's ``arrays``, read-only while one call records and sweeps them.
+class lent:
+    """The caller's ``arrays``, read-only while one call records and sweeps them
+    (``with lent(arrays): ...``).
 
     A transform that runs its forward and backward pass inside one call
     (``grad``, ``value_and_grad``) borrows the arrays it differentiates
     instead of copying them: nothing can change them while they are lent
     (an in-place write raises numpy's read-only error), so the values the
     backward pass reads are the ones the forward pass used. Each array is
-    handed back writeable when the call ends, however it ends.
+    handed back writeable when the call ends, however it ends. A class, not a
+    generator: it runs on every transformed call.
     """
-    locked = {}
-    for a in arrays:
-        if type(a) is np.ndarray and a.flags.writeable:
-            locked[id(a)] = a
-    for a in locked.values():
-        a.setflags(write=False)  # setflags: no flags object made per array
-    try:
-        yield
-    finally:
+
+    __slots__ = ("locked",)
+
+    def __init__(self, arrays):
+        locked = {}
+        for a in arrays:
+            if type(a) is np.ndarray and a.flags.writeable:
+                locked[id(a)] = a
+        self.locked = list(locked.values())
+
+    def __enter__(self):
+        for a in self.locked:
+            a.setflags(write=False)  # setflags: no flags object made per array
+
+    def __exit__(self, *exc):
         # an array is writeable again only once its base is: bases first (``grad(f)(a[1:],
         # a)`` lends a view and its base, in either order)
-        for a in sorted(locked.values(), key=base_depth):
+        locked = self.locked
+        if any(a.base is not None for a in locked):
+            locked = sorted(locked, key=base_depth)
+        for a in locked:
             a.setflags(write=True)
 
 

@@ -18,7 +18,14 @@ class TapeAdapter:
         self.tracing = Tracing()
 
     def nested(self, values):
-        return self.tracing.depth > 0 or any(isinstance(v, tp.Tensor) for v in values)
+        """Inside another transform: this thread is tracing, or an argument is a tensor."""
+        if self.tracing.depth > 0:
+            return True
+        for v in values:  # a loop, not any(generator): it runs on every transformed call
+            if isinstance(v, tp.Tensor):
+                return True
+        return False
+
     def watch(self, call):
         """This call's own variables, and the recorded outputs (one run of ``call``).
 
@@ -31,8 +38,9 @@ class TapeAdapter:
             ys = call.run(call.with_args(xs))
         return xs, [output_leaf(y, call.fun, tp.Tensor, tp.Tensor) for y in ys]
 
-    def vjp(self, call):
-        nested = self.nested(call.primals())
+    def vjp(self, call, nested=None):
+        """The values and the pullback; ``nested``: :meth:`nested` of the primals, if known."""
+        nested = self.nested(call.primals()) if nested is None else nested
         xs, ys = self.watch(call)
 
         def pullback(cotangents):
@@ -64,8 +72,9 @@ class TapeAdapter:
         always did. Nested, the record joins the enclosing transform's, which sweeps it
         after this call: constants are copied as before."""
         primals = call.primals()
-        with lent(primals if self.nested(primals) else call.args):
-            values, pullback = self.vjp(call)
+        nested = self.nested(primals)
+        with lent(primals if nested else call.args):
+            values, pullback = self.vjp(call, nested)
             check_scalar(values, call)
             grads = pullback([np.ones((), dtype=float_dtype(values[0]))])
         return values[0], owned_results(grads, call.args)

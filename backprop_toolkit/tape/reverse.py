@@ -23,6 +23,7 @@ views (arrays, tensors for ``create_graph``).
 import operator
 
 from ..passes import check_rule_result, gc_paused, oldest, refuse_by_hand
+from .tensor import value_of
 
 serial_of = operator.attrgetter("serial")
 
@@ -36,7 +37,14 @@ def region(outputs, since):
             seen.add(out.serial)
             nodes.append(out)
     for node in nodes:  # a worklist: the loop reaches what it appends
-        for inp in node.inputs:
+        inputs = node._inputs  # a tuple, or a one-input op's input itself (``Tensor.inputs``)
+        if type(inputs) is not tuple:
+            key = inputs.serial
+            if key >= since and key not in seen:
+                seen.add(key)
+                nodes.append(inputs)
+            continue
+        for inp in inputs:
             key = inp.serial
             if key >= since and key not in seen:
                 seen.add(key)
@@ -49,7 +57,12 @@ def depending_on(order, sources):
     """The serials of the tensors in ``order`` that depend on one of ``sources`` (or are one)."""
     live = {s.serial for s in sources}
     for node in order:
-        for inp in node.inputs:
+        inputs = node._inputs
+        if type(inputs) is not tuple:
+            if inputs.serial in live:
+                live.add(node.serial)
+            continue
+        for inp in inputs:
             if inp.serial in live:
                 live.add(node.serial)
                 break
@@ -65,34 +78,50 @@ def cotangents(outputs, seeds, wrt, view):
     refuse_by_hand("the reverse sweep (bt.grad, sym.grad, Tensor.backward)")
     order, live, bars = seeded(outputs, seeds, wrt)
     targets, kept = {w.serial for w in wrt}, {}
+    arrays = view is value_of
     for node in reversed(order):
-        g = bars.pop(node.serial, None)
+        serial = node.serial
+        g = bars.pop(serial, None)
         if g is None:
             continue
-        if node.serial in targets:
-            kept[node.serial] = g
+        if serial in targets:
+            kept[serial] = g
         prim = node.prim
         if prim is None or not prim.differentiable:
             continue
-        inputs = node.inputs
-        rule, params = prim.vjp[0], node.params
-        if len(inputs) == 1 and rule is not None and not prim.variadic:  # the common case
-            x = inputs[0]  # one input: no tuple of views, no loop, no empty **params
-            if x.serial in live:
-                xv, out = (x, node) if view is None else (view(x), view(node))
+        inputs, params, rule = node._inputs, node.params, prim.vjp[0]
+        if type(inputs) is not tuple and rule is not None and not prim.variadic:  # common case
+            x = inputs  # one input, kept alone: no tuple of views, no loop, no empty **params
+            key = x.serial
+            if key in live:
+                if arrays:  # first order: the values read directly, not through ``view``
+                    xv, out = x._value, node._value
+                else:
+                    xv, out = (x, node) if view is None else (view(x), view(node))
                 bar = rule(g, out, xv, **params) if params else rule(g, out, xv)
-                if getattr(bar, "shape", ()) != getattr(xv, "shape", ()):
+                try:  # two attribute reads: arrays and numpy scalars have a shape
+                    wrong = bar.shape != xv.shape
+                except AttributeError:  # a Python number
+                    wrong = getattr(bar, "shape", ()) != getattr(xv, "shape", ())
+                if wrong:
                     check_rule_result(bar, x, node, 0, "VJP")
-                total = bars.get(x.serial)
-                bars[x.serial] = bar if total is None else total + bar
+                total = bars.get(key)
+                bars[key] = bar if total is None else total + bar
             continue
-        views, out = (inputs, node) if view is None else (tuple(map(view, inputs)), view(node))
-        shares = rule(g, out, *views, **params) if prim.variadic else None
-        for i, x in enumerate(inputs):
-            if x.serial in live and (shares is not None or prim.vjp[i] is not None):
-                bar = prim.vjp[i](g, out, *views, **params) if shares is None else shares[i]
-                accumulate(bars, bar, x, views[i], node, i)
+        spread(bars, g, node, inputs if type(inputs) is tuple else (inputs,), view, live)
     return [kept.get(w.serial) for w in wrt]
+
+
+def spread(bars, g, node, inputs, view, live):
+    """The general step: each input of ``node`` in ``live`` gets its share of ``node``'s
+    cotangent ``g``, by its own rule or (a variadic entry) from the joint rule's list."""
+    prim, params = node.prim, node.params
+    views, out = (inputs, node) if view is None else (tuple(map(view, inputs)), view(node))
+    shares = prim.vjp[0](g, out, *views, **params) if prim.variadic else None
+    for i, x in enumerate(inputs):
+        if x.serial in live and (shares is not None or prim.vjp[i] is not None):
+            bar = prim.vjp[i](g, out, *views, **params) if shares is None else shares[i]
+            accumulate(bars, bar, x, views[i], node, i)
 
 
 def seeded(outputs, seeds, wrt):
