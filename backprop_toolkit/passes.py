@@ -17,6 +17,7 @@ transform built on them, refuse to run inside :func:`by_hand`.
 import functools
 import gc
 import threading
+from operator import attrgetter
 
 from .dispatch import shape_of
 from .errors import RuleError, format_where
@@ -111,6 +112,36 @@ def toposort(outputs, stop=(), neighbours=inputs_of, since=None):
             emit(node)
             pop()
     return order
+
+
+def by_serial(outputs):
+    """Every node the ``outputs`` depend on, sorted by serial number: inputs before users.
+
+    Every node is newer than its inputs (it takes the next serial number when it is made,
+    and ``simplify(in_place=True)`` renumbers a node it rewires after its inputs), so the
+    order by serial is a topological one. Found with one visit per node and a sort, where
+    :func:`toposort`'s depth-first search visits a node twice; the order is the nodes'
+    making, not the depth-first one, so it is for a graph no one is shown (the transforms'
+    private graph, which is compiled).
+    """
+    order, seen = [], set()
+    for node in outputs:
+        if node.serial not in seen:
+            seen.add(node.serial)
+            order.append(node)
+    stack = list(order)
+    push, pop, emit, mark = stack.append, stack.pop, order.append, seen.add  # bound once
+    while stack:
+        for child in pop().inputs:
+            if child.serial not in seen:
+                mark(child.serial)
+                emit(child)
+                push(child)
+    order.sort(key=_SERIAL)  # a chain is walked newest first: runs that timsort reverses
+    return order
+
+
+_SERIAL = attrgetter("serial")
 
 
 def oldest(sources):

@@ -30,10 +30,10 @@ class Program:
     """
 
     @gc_paused
-    def __init__(self, outputs, inputs, consume=False):
+    def __init__(self, outputs, inputs, consume=False, order=None):
         self.inputs = list(inputs)
         (self.initial, self.input_slots, self.output_slots, self._consts, self._shared,
-         self.steps, self.shapes) = build(list(outputs), self.inputs, consume)
+         self.steps, self.shapes) = build(list(outputs), self.inputs, consume, order)
         self._splits, self._runners = {}, {}
 
     def _schedule(self, steps):
@@ -189,17 +189,19 @@ def check_feed(node, value):
     return np.asarray(value, dtype=node.dtype)[()]  # a numpy scalar for a scalar var
 
 
-def compile(outputs, inputs, consume=False):
+def compile(outputs, inputs, consume=False, order=None):
     """Compile ``outputs`` (a node or a list) as a function of ``inputs`` (nodes).
 
     The callable takes the input values positionally and returns a value (or a
     list, matching ``outputs``). ``consume=True`` is for a caller that owns the
     graph (the transforms' compiler): compiling takes it apart as it goes
-    (:mod:`.schedule`), and its nodes are of no use afterwards.
+    (:mod:`.schedule`), and its nodes are of no use afterwards. ``order``, from
+    :func:`~backprop_toolkit.symbolic.simplify.simplify_to_compile`, spares the walk
+    over the graph: a topological listing of every node the outputs need.
     """
     single = isinstance(outputs, Node)
     inputs = [inputs] if isinstance(inputs, Node) else list(inputs)
-    program = Program([outputs] if single else outputs, inputs, consume)
+    program = Program([outputs] if single else outputs, inputs, consume, order)
     if not single:
         return program
 

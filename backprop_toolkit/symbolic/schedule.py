@@ -51,15 +51,18 @@ class Built(NamedTuple):
     shapes: list        # each slot's traced shape (the generated code's specialized calls)
 
 
-def build(outputs, inputs, consume=False):
+def build(outputs, inputs, consume=False, order=None):
     """The :class:`Built` schedule computing ``outputs`` (nodes) from ``inputs`` (nodes).
 
-    Slots follow the topological order (inputs not used come last). The steps
+    Slots follow the topological order (inputs not used come last): ``toposort``'s, or
+    ``order``, a topological listing the caller has (``simplify_to_compile``'s) holding
+    every node the outputs need and maybe others, which get no step. The steps
     are made from the last node back: a slot's first reader met is its last, so
-    each step's frees come with it; with ``consume`` the graph is taken apart
-    from the outputs down, each node freed as soon as its step is made.
+    each step's frees come with it, and a node no step read is not needed; with
+    ``consume`` the graph is taken apart from the outputs down, each node freed
+    as soon as its step is made (``order``, the caller's list, is emptied too).
     """
-    order = toposort(outputs, stop=inputs)
+    order = toposort(outputs, stop=inputs) if order is None else order
     slot, base, n_slots = slot_table(order, inputs)
     given = {n.serial for n in inputs}
     initial, consts = [None] * n_slots, set()
@@ -88,8 +91,10 @@ def _steps_back(order, table, given, output_slots, constants, consume):
         seen[s] = 1
     steps, missing, origins = [], [], {}
     for k in range(len(order) - 1, -1, -1):
-        n = order[k]
-        if n.prim is not None:  # most nodes (is_var, is_const: properties, not tried first)
+        n = order[k]  # its slot is k
+        if not seen[k]:  # no later step reads it (a listing may hold more than is needed)
+            pass
+        elif n.prim is not None:  # most nodes (is_var, is_const: properties, not tried first)
             if n.serial not in given:
                 steps.append(_step(n, slot, base, seen, origins))
         elif n.op == "var":
