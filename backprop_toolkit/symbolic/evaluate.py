@@ -65,15 +65,21 @@ class Program:
                 return self._returned(run(slots))
             except FAILURES:
                 pass  # the interpreter below runs into the same failure and words it
-        step, slot = None, slots.__getitem__  # map(slot, args): the values in those slots
+        out, slot = None, slots.__getitem__  # map(slot, args): the values in those slots
         try:
-            for step in steps:
-                args = step.args  # one operand (most steps): no map object
-                slots[step.out] = (step.impl(slots[args[0]], **step.params) if len(args) == 1
-                                   else step.impl(*map(slot, args), **step.params))
-                for f in step.frees:
+            for impl, args, params, out, frees, _ in steps:  # unpacked: no attribute reads
+                if params:
+                    slots[out] = impl(*map(slot, args), **params)
+                elif len(args) == 1:  # most steps: no map object, no keywords
+                    slots[out] = impl(slots[args[0]])
+                elif len(args) == 2:
+                    slots[out] = impl(slots[args[0]], slots[args[1]])
+                else:
+                    slots[out] = impl(*map(slot, args))
+                for f in frees:
                     slots[f] = None
         except FAILURES as err:
+            step = next(s for s in steps if s.out == out)  # each step has its own out slot
             node = step.node
             raise node.prim.failure([slots[a] for a in step.args], step.params, err,
                                     node.where) from None

@@ -85,24 +85,35 @@ def build(outputs, inputs, consume=False, order=None):
 def _steps_back(order, table, given, output_slots, constants, consume):
     """The steps for ``order``'s computed nodes (not ``given``), made from the last back;
     constants go into ``constants`` (the initial slots and the set of their slots)."""
-    (slot, base), (initial, consts) = table, constants
-    seen = bytearray(len(initial))  # slots a later step (or the caller) reads
+    slot, base = table
+    seen = bytearray(len(constants[0]))  # slots a later step (or the caller) reads
     for s in output_slots:
         seen[s] = 1
     steps, missing, origins = [], [], {}
+    emit = steps.append
     for k in range(len(order) - 1, -1, -1):
-        n = order[k]  # its slot is k
-        if not seen[k]:  # no later step reads it (a listing may hold more than is needed)
+        n = order[k]  # its slot is k; a node no later step reads is not needed (a listing
+        if not seen[k]:  # may hold more)
             pass
-        elif n.prim is not None:  # most nodes (is_var, is_const: properties, not tried first)
-            if n.serial not in given:
-                steps.append(_step(n, slot, base, seen, origins))
-        elif n.op == "var":
-            if n.serial not in given:
-                missing.append(n)
-        elif n.op == "const":
-            consts.add(k)
-            initial[k] = n.value
+        elif n.prim is None:  # is_var, is_const: properties, not tried first
+            _leaf(n, k, given, missing, constants)
+        elif n.serial in given:
+            pass
+        elif len(n.inputs) == 1:  # most steps: one operand, freed here or later (_step's
+            i = n.inputs[0]       # first case, inlined: a frame less per node)
+            args = frees = (slot[i.serial - base],)
+            if seen[args[0]]:
+                frees = ()
+            else:
+                seen[args[0]] = 1
+                if i.prim is None and i.op == "const":
+                    frees = ()
+            origin = origins.get(n.prim)  # _origin(n, origins), inlined
+            if origin is None or origin.where is not n.where:
+                origin = _origin(n, origins)
+            emit(_tuple_new(Step, (n.prim.impl, args, n.params, k, frees, origin)))
+        else:
+            emit(_step(n, k, slot, base, seen, origins))
         if consume:
             n.inputs = order[k] = ()  # no one else holds it: freed unless an output
     if missing:
@@ -113,19 +124,20 @@ def _steps_back(order, table, given, output_slots, constants, consume):
     return steps
 
 
-def _step(n, slot, base, seen, origins):
-    """The step computing node ``n`` into its slot; it frees the slots no later step
+def _leaf(n, k, given, missing, constants):
+    """A var or constant needed at slot ``k``: a constant's value is the slot's initial one;
+    a var not ``given`` is ``missing``."""
+    if n.op == "var":
+        if n.serial not in given:
+            missing.append(n)
+    elif n.op == "const":
+        constants[1].add(k)
+        constants[0][k] = n.value
+
+
+def _step(n, out, slot, base, seen, origins):
+    """The step computing node ``n`` into slot ``out``; it frees the slots no later step
     reads (``seen`` marks those that one does), constants' excepted."""
-    if len(n.inputs) == 1:  # most steps: one operand, freed here or later
-        i = n.inputs[0]
-        args = (slot[i.serial - base],)
-        frees = ()
-        if not seen[args[0]]:
-            seen[args[0]] = 1
-            frees = () if i.is_const else args
-        origin = origins.get((n.prim, n.where))  # _origin(n, origins), inlined
-        return _tuple_new(Step, (n.prim.impl, args, n.params, slot[n.serial - base], frees,
-                                 origin if origin is not None else _origin(n, origins)))
     args, frees = [], []
     for i in n.inputs:
         a = slot[i.serial - base]
@@ -138,15 +150,16 @@ def _step(n, slot, base, seen, origins):
     if len(frees) > 1:
         frees.sort()
     frees = args if frees == list(args) else tuple(frees)
-    return _tuple_new(Step, (n.prim.impl, args, n.params, slot[n.serial - base], frees,
-                             _origin(n, origins)))
+    return _tuple_new(Step, (n.prim.impl, args, n.params, out, frees, _origin(n, origins)))
 
 
 def _origin(n, origins):
-    """``n``'s :class:`Origin`, the same object for every node of its primitive and line."""
+    """``n``'s :class:`Origin`, the same object for every node of its primitive and line.
+    ``origins[prim]`` is the last one made or found for ``prim`` (a loop's line repeats)."""
     origin = origins.get((n.prim, n.where))
     if origin is None:
         origin = origins[n.prim, n.where] = Origin(n.prim, n.where)
+    origins[n.prim] = origin
     return origin
 
 

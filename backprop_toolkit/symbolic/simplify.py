@@ -110,11 +110,11 @@ def _general(order, fired, in_place):
 def _in_place(order, merged, kept):
     """The loop of ``simplify(in_place=True)`` (the transforms' graphs: millions of nodes)
     with the common cases inlined: ``_rewire``, ``_rewrite``'s test of whether any rule
-    can fire, ``cse_key`` of a node without params. The same result as the general loop
-    (tests/test_simplify_fast.py); returns the map of the nodes that became another.
-    ``kept`` receives the simplified graph's nodes in a topological order: each node that
-    stays itself, and the nodes a rule made, as they come."""
-    new, keep = {}, kept.append
+    can fire, the CSE table's first level for a node without params. The same result as
+    the general loop (tests/test_simplify_fast.py); returns the map of the nodes that
+    became another. ``kept`` receives the simplified graph's nodes in a topological
+    order: each node that stays itself, and the nodes a rule made, as they come."""
+    new, keep, first = {}, kept.append, merged.first.setdefault
     for node in order:
         inputs, prim, mark = node.inputs, node.prim, None
         for i in inputs:
@@ -123,24 +123,23 @@ def _in_place(order, merged, kept):
                 break
         if node.of is not None and node.of.serial in new:
             node.of = new[node.of.serial]
-        for i in inputs:
-            if i.serial > node.serial:  # after its inputs, as every node
-                node.serial = new_serial()
-                break
+        serial, newer, n_const = node.serial, False, 0
+        for i in inputs:  # one pass: is an input newer (then so is the node), a constant?
+            newer = newer or i.serial > serial
+            n_const += i.prim is None and i.op == "const"
+        if newer:
+            node.serial = new_serial()
         if prim is None:
             result = _merge(node, merged, None)
+        elif n_const == len(inputs) or prim in RULES and (n_const or prim not in NEED_A_CONSTANT):
+            mark = new_serial()  # a rule may fire (or fold): what it makes comes after this
+            result = _merge(_rewrite(node, None), merged, None)
+        elif node.params:
+            result = _merge(node, merged, None)
+        elif first(inputs[0].serial, node) is node:  # the first node to read its first input
+            result = node
         else:
-            if prim in RULES and (prim not in NEED_A_CONSTANT or any(
-                    [i.prim is None and i.op == "const" for i in inputs])) or all(
-                    [i.prim is None and i.op == "const" for i in inputs]):  # or folding
-                mark = new_serial()  # the nodes a rule makes come after it
-                result = _rewrite(node, None)
-            else:
-                result = node
-            if result is node and not node.params:
-                result = merged.find(node, (prim, *[i.serial for i in inputs]))
-            else:
-                result = _merge(result, merged, None)
+            result = merged.find(node, (prim, *[i.serial for i in inputs]))
         if result is node:
             keep(node)
         else:
