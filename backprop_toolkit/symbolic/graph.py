@@ -55,6 +55,16 @@ def under_way():
 
 NO_PARAMS = {}  # the params of every node without any: shared, never changed
 
+_DTYPE_TYPES = set()  # the classes of the numpy dtypes met: isinstance(d, np.dtype) goes
+                      # through np.dtype's metaclass (100 ns, for every node made)
+
+
+def _as_dtype(dtype):
+    """``np.dtype(dtype)``, its class remembered as a dtype's."""
+    dtype = np.dtype(dtype)
+    _DTYPE_TYPES.add(type(dtype))
+    return dtype
+
 
 class Node(Traced, Operators):
     """One node of a computational graph.
@@ -80,7 +90,7 @@ class Node(Traced, Operators):
                  where=None):
         self.op, self.prim, self.inputs, self.params = op, prim, inputs, params
         self.shape, self.name = shape if type(shape) is tuple else tuple(shape), name
-        self.dtype = dtype if isinstance(dtype, np.dtype) else np.dtype(dtype)
+        self.dtype = dtype if type(dtype) in _DTYPE_TYPES else _as_dtype(dtype)
         self.value, self.of, self.where = value, of, where
         self.serial = new_serial()
 
@@ -103,7 +113,10 @@ class Node(Traced, Operators):
         except AttributeError:
             stack = under_way()
         of, where = stack[-1] if stack else (None, None)
-        where = where or user_frame()
+        # the user's line, found from Primitive.__call__'s caller (it is this method's only
+        # caller, so the two frames skipped are the package's own; a loop's line is then
+        # answered from memory, as for the tape's Tensor.apply)
+        where = where or user_frame(3)
         try:
             shape = (prim.shape(inputs[0].shape, **params) if n == 1 else
                      prim.shape(inputs[0].shape, inputs[1].shape, **params) if n == 2 else
