@@ -98,3 +98,26 @@ def test_the_transforms_give_the_walked_path_s_numbers_bit_for_bit():
     expected = walked(x0)
     np.testing.assert_array_equal(value, expected[0])
     np.testing.assert_array_equal(grad, expected[1])
+
+
+# -- nodes made faster: the user's line from Primitive.__call__'s caller, dtypes by class ---
+def test_a_node_names_the_line_that_made_it_however_the_op_was_called():
+    import inspect
+
+    x = sym.var("x", shape=(3,))
+    here = inspect.currentframe().f_lineno
+    made = [bt.sin(x), x * 2.0, bt.reshape(x, (3,)) + x, np.cos(x), bt.sum(x)]
+    for node in made:
+        assert node.where == (__file__, here + 1), node
+    with pytest.raises(bt.ShapeError, match=rf"test_compile_order.py:{here + 5}"):
+        bt.matmul(x, sym.var("y", shape=(2,)))
+
+
+def test_node_dtypes_and_shapes_as_before():
+    x = sym.var("x", shape=(2, 3), dtype=np.float32)
+    assert x.dtype == np.dtype(np.float32) and isinstance(x.dtype, np.dtype)
+    assert sym.var("i", dtype="int64").dtype == np.dtype(np.int64)
+    assert (x * sym.var("r", shape=(3,))).shape == (2, 3)
+    assert (x * x).shape == (2, 3) and (x * x).dtype == np.float32
+    with pytest.raises(bt.ShapeError):
+        x + sym.var("bad", shape=(4,))
