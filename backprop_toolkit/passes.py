@@ -191,29 +191,31 @@ def reverse_pass(outputs, seeds, wrt, view, on_step=None, keep=True):
             bars[id(out)] = seed if id(out) not in bars else bars[id(out)] + seed
     targets = {id(w) for w in wrt}
     for node in reversed(order):
-        g = bars.get(id(node)) if keep or id(node) in targets else bars.pop(id(node), None)
+        key = id(node)
+        g = bars.get(key) if keep or key in targets else bars.pop(key, None)
         prim = node.prim
         if g is None or prim is None or not prim.differentiable:
             continue
-        inputs = node.inputs
+        inputs, params = node.inputs, node.params
         views = inputs if view is None else [view(x) for x in inputs]
         out = node if view is None else view(node)
         # a variadic entry's one rule gives every input's share at once (one call, not n)
-        shares = prim.vjp[0](g, out, *views, **node.params) if prim.variadic else None
+        shares = prim.vjp[0](g, out, *views, **params) if prim.variadic else None
         for i, inp in enumerate(inputs):
-            if id(inp) not in live:
+            key = id(inp)
+            if key not in live:
                 continue
             if shares is None:
                 rule = prim.vjp[i]
                 if rule is None:
                     continue
-                bar = rule(g, out, *views, **node.params)
+                bar = rule(g, out, *views, **params) if params else rule(g, out, *views)
             else:
                 bar = shares[i]
             if getattr(bar, "shape", ()) != getattr(views[i], "shape", ()):
                 check_rule_result(bar, inp, node, i, "VJP")
-            total = bars.get(id(inp))
-            bars[id(inp)] = bar if total is None else total + bar  # accumulate, never overwrite
+            total = bars.get(key)
+            bars[key] = bar if total is None else total + bar  # accumulate, never overwrite
         if on_step is not None:
             on_step(node, bars)
     return [bars.get(id(w)) for w in wrt], bars, order

@@ -144,13 +144,18 @@ def _step(n, out, slot, base, seen, origins):
         args.append(a)
         if not seen[a]:
             seen[a] = 1
-            if not i.is_const:
+            if i.prim is not None or i.op != "const":  # not i.is_const (a property)
                 frees.append(a)
     args = tuple(args)
     if len(frees) > 1:
         frees.sort()
-    frees = args if frees == list(args) else tuple(frees)
-    return _tuple_new(Step, (n.prim.impl, args, n.params, out, frees, _origin(n, origins)))
+    frees = tuple(frees)
+    if frees == args:  # a step freeing what it reads shares the tuple
+        frees = args
+    origin = origins.get(n.prim)  # _origin(n, origins), inlined
+    if origin is None or origin.where is not n.where:
+        origin = _origin(n, origins)
+    return _tuple_new(Step, (n.prim.impl, args, n.params, out, frees, origin))
 
 
 def _origin(n, origins):
