@@ -172,13 +172,14 @@ def slot_table(order, inputs):
     """``(table, base, number of slots)``: ``table[node.serial - base]`` is a node's slot,
     its place in ``order`` (inputs not in it come after). A list by serial number when
     those are dense (8 bytes a node, where a dict takes about 50), else a dict."""
-    serials = [n.serial for n in order] + [n.serial for n in inputs]
-    base = min(serials, default=0)
-    span = max(serials, default=0) - base + 1
-    table = [None] * span if span <= 4 * len(serials) + 64 else {}
-    lookup = table.__getitem__ if type(table) is list else table.get
-    k = 0
-    for s in serials:
+    serials, more = [n.serial for n in order], [n.serial for n in inputs]
+    base = min(serials + more, default=0)
+    span = max(serials + more, default=0) - base + 1
+    table = [None] * span if span <= 4 * (len(serials) + len(more)) + 64 else {}
+    for k, s in enumerate(serials):  # each node of ``order`` once: its place is its slot
+        table[s - base] = k
+    lookup, k = table.__getitem__ if type(table) is list else table.get, len(serials)
+    for s in more:
         if lookup(s - base) is None:
             table[s - base] = k
             k += 1
