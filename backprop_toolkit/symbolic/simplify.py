@@ -138,6 +138,8 @@ def _in_place(order, merged, kept):
             result = _merge(node, merged, None)
         elif first(inputs[0].serial, node) is node:  # the first node to read its first input
             result = node
+        elif len(inputs) == 1:  # another node read its input first (cos(x) beside sin(x))
+            result = merged.find(node, (prim, inputs[0].serial))
         else:
             result = merged.find(node, (prim, *[i.serial for i in inputs]))
         if result is node:
