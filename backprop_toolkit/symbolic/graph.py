@@ -54,6 +54,7 @@ def under_way():
 
 
 NO_PARAMS = {}  # the params of every node without any: shared, never changed
+_new = object.__new__
 
 _DTYPE_TYPES = set()  # the classes of the numpy dtypes met: isinstance(d, np.dtype) goes
                       # through np.dtype's metaclass (100 ns, for every node made)
@@ -125,15 +126,21 @@ class Node(Traced, Operators):
             raise shape_error(prim, inputs, err, where) from None
         first = inputs[0].dtype if inputs else None
         if prim.dtype_rule is not None:
-            dtype = prim.dtype_rule(*[i.dtype for i in inputs], **params)
+            dtype = _as_dtype(prim.dtype_rule(*[i.dtype for i in inputs], **params))
         elif first is not None and first.kind == "f" and not prim.boolean and (
                 n == 1 or (inputs[1].dtype is first if n == 2 else
                            all([i.dtype is first for i in inputs]))):
             dtype = first  # operands of one float type (weak or not): that type
         else:
             dtype = result_dtype(prim, [i.dtype for i in inputs if not is_weak(i)])
-        return Node(prim.name, prim, inputs, params or NO_PARAMS, shape, dtype, None, None, of,
-                    where)  # positional: one node per op of every trace and derivative
+        node = _new(Node)  # Node(...) without __init__'s frame and conversions: one node per
+        node.op, node.prim, node.inputs = prim.name, prim, inputs  # op of every trace and
+        node.params = params or NO_PARAMS                          # derivative
+        node.shape = shape if type(shape) is tuple else tuple(shape)
+        node.dtype, node.name, node.value = dtype, None, None  # dtype: an np.dtype here
+        node.of, node.where = of, where
+        node.serial = new_serial()
+        return node
 
     @property
     def is_var(self):
