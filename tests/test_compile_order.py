@@ -121,3 +121,16 @@ def test_node_dtypes_and_shapes_as_before():
     assert (x * x).shape == (2, 3) and (x * x).dtype == np.float32
     with pytest.raises(bt.ShapeError):
         x + sym.var("bad", shape=(4,))
+
+
+def test_a_node_made_by_a_rule_with_a_list_shape_or_a_dtype_type():
+    from backprop_toolkit.dispatch import Primitive
+
+    twice = Primitive("twice_listed", lambda a: 2 * a, lambda s: list(s),
+                      [lambda g, out, a: 2.0 * g], [lambda t, out, a: 2.0 * t])
+    x = sym.var("x", shape=(2, 3))
+    node = twice(x)
+    assert type(node.shape) is tuple and node.shape == (2, 3)
+    cast = x.astype(np.float32)
+    assert cast.dtype == np.dtype(np.float32) and isinstance(cast.dtype, np.dtype)
+    assert sym.compile(twice(cast), [x])(np.ones((2, 3))).dtype == np.float32
