@@ -119,9 +119,9 @@ class Node(Traced, Operators):
         # answered from memory, as for the tape's Tensor.apply)
         where = where or user_frame(3)
         try:
-            shape = (prim.shape(inputs[0].shape, **params) if n == 1 else
-                     prim.shape(inputs[0].shape, inputs[1].shape, **params) if n == 2 else
-                     prim.shape(*[i.shape for i in inputs], **params))
+            shape = (prim.shape(*[i.shape for i in inputs], **params) if params or n > 2 else
+                     prim.shape(inputs[0].shape) if n == 1 else  # no keywords: no dict
+                     prim.shape(inputs[0].shape, inputs[1].shape) if n == 2 else prim.shape())
         except (ValueError, TypeError, IndexError) as err:
             raise shape_error(prim, inputs, err, where) from None
         first = inputs[0].dtype if inputs else None
