@@ -2,7 +2,8 @@
 takes the graph in serial order and lists the simplified graph for ``compile(..., order=)``,
 which then needs no walk of its own. Each is checked against the path it replaces (the
 in-place ``simplify`` and a compile that walks the graph): the same numbers, bit for bit,
-the same steps, and the transforms on both engines.
+the same steps, and the transforms on both engines. Also the node made without
+``Node.__init__`` (``Node.apply``): its user line, shape and dtype as before.
 """
 
 import numpy as np
