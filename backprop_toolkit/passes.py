@@ -17,6 +17,7 @@ transform built on them, refuse to run inside :func:`by_hand`.
 import functools
 import gc
 import threading
+from operator import attrgetter
 
 from .dispatch import shape_of
 from .errors import RuleError, format_where
@@ -113,6 +114,36 @@ def toposort(outputs, stop=(), neighbours=inputs_of, since=None):
     return order
 
 
+def by_serial(outputs):
+    """Every node the ``outputs`` depend on, sorted by serial number: inputs before users.
+
+    Every node is newer than its inputs (it takes the next serial number when it is made,
+    and ``simplify(in_place=True)`` renumbers a node it rewires after its inputs), so the
+    order by serial is a topological one. Found with one visit per node and a sort, where
+    :func:`toposort`'s depth-first search visits a node twice; the order is the nodes'
+    making, not the depth-first one, so it is for a graph no one is shown (the transforms'
+    private graph, which is compiled).
+    """
+    order, seen = [], set()
+    for node in outputs:
+        if node.serial not in seen:
+            seen.add(node.serial)
+            order.append(node)
+    stack = list(order)
+    push, pop, emit, mark = stack.append, stack.pop, order.append, seen.add  # bound once
+    while stack:
+        for child in pop().inputs:
+            if child.serial not in seen:
+                mark(child.serial)
+                emit(child)
+                push(child)
+    order.sort(key=_SERIAL)  # a chain is walked newest first: runs that timsort reverses
+    return order
+
+
+_SERIAL = attrgetter("serial")
+
+
 def oldest(sources):
     """The smallest serial number among ``sources``.
 
@@ -160,29 +191,31 @@ def reverse_pass(outputs, seeds, wrt, view, on_step=None, keep=True):
             bars[id(out)] = seed if id(out) not in bars else bars[id(out)] + seed
     targets = {id(w) for w in wrt}
     for node in reversed(order):
-        g = bars.get(id(node)) if keep or id(node) in targets else bars.pop(id(node), None)
+        key = id(node)
+        g = bars.get(key) if keep or key in targets else bars.pop(key, None)
         prim = node.prim
         if g is None or prim is None or not prim.differentiable:
             continue
-        inputs = node.inputs
+        inputs, params = node.inputs, node.params
         views = inputs if view is None else [view(x) for x in inputs]
         out = node if view is None else view(node)
         # a variadic entry's one rule gives every input's share at once (one call, not n)
-        shares = prim.vjp[0](g, out, *views, **node.params) if prim.variadic else None
+        shares = prim.vjp[0](g, out, *views, **params) if prim.variadic else None
         for i, inp in enumerate(inputs):
-            if id(inp) not in live:
+            key = id(inp)
+            if key not in live:
                 continue
             if shares is None:
                 rule = prim.vjp[i]
                 if rule is None:
                     continue
-                bar = rule(g, out, *views, **node.params)
+                bar = rule(g, out, *views, **params) if params else rule(g, out, *views)
             else:
                 bar = shares[i]
             if getattr(bar, "shape", ()) != getattr(views[i], "shape", ()):
                 check_rule_result(bar, inp, node, i, "VJP")
-            total = bars.get(id(inp))
-            bars[id(inp)] = bar if total is None else total + bar  # accumulate, never overwrite
+            total = bars.get(key)
+            bars[key] = bar if total is None else total + bar  # accumulate, never overwrite
         if on_step is not None:
             on_step(node, bars)
     return [bars.get(id(w)) for w in wrt], bars, order

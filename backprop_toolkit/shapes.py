@@ -21,8 +21,8 @@ def same_shape(shape, **params):
 def broadcast_shapes(*shapes, **params):
     """numpy's broadcasting of the input shapes (elementwise ops of several inputs)."""
     first = shapes[0]
-    if all(s == first for s in shapes):  # the common case, without numpy's machinery
-        return tuple(first)
+    if len(shapes) == 2 and shapes[1] == first or all(s == first for s in shapes):
+        return tuple(first)  # the common case (two operands first), without numpy's machinery
     return tuple(np.broadcast_shapes(*shapes))
 
 

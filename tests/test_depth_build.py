@@ -13,7 +13,7 @@ import pytest
 import backprop_toolkit as bt
 from backprop_toolkit import symbolic as sym
 from backprop_toolkit.examples import book_f
-from backprop_toolkit.symbolic import simplify as simplify_module
+from backprop_toolkit.symbolic import cse
 from backprop_toolkit.symbolic.schedule import with_frees
 
 
@@ -77,7 +77,7 @@ def test_simplify_in_place_gives_the_copying_simplify_s_graph(make):
 def test_cse_keys_sharing_a_hash_are_told_apart(make, monkeypatch):
     outputs, _ = make()
     expected = [n.op for n in sym.nodes(sym.simplify(outputs))]
-    monkeypatch.setattr(simplify_module, "hash", lambda key: 0, raising=False)
+    monkeypatch.setattr(cse, "hash", lambda key: 0, raising=False)
     assert [n.op for n in sym.nodes(sym.simplify(outputs))] == expected
 
 

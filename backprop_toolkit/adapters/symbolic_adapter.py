@@ -80,8 +80,8 @@ class SymbolicAdapter:
 
         def build(variables, xs, ys):
             seeds = [sym.var(f"seed{k}", y.shape, y.dtype) for k, y in enumerate(ys)]
-            outputs = sym.simplify(ys + sym.grad(ys, xs, seed=seeds), in_place=True)
-            return sym.compile(outputs, variables + seeds, consume=True)
+            outputs, order = sym.simplify_to_compile(ys + sym.grad(ys, xs, seed=seeds))
+            return sym.compile(outputs, variables + seeds, consume=True, order=order)
 
         program, values = self.traced(call, "vjp", build)
         backward = program.partial(*values)  # the forward part runs once, here
@@ -100,8 +100,8 @@ class SymbolicAdapter:
 
         def build(variables, xs, ys):
             tangents = [sym.var(f"d{x.name}", x.shape, x.dtype) for x in xs]
-            outputs = sym.simplify(ys + sym.jvp(ys, xs, tangents), in_place=True)
-            return sym.compile(outputs, variables + tangents, consume=True)
+            outputs, order = sym.simplify_to_compile(ys + sym.jvp(ys, xs, tangents))
+            return sym.compile(outputs, variables + tangents, consume=True, order=order)
 
         program, values = self.traced(call, "jvp", build)
         pushforward = program.partial(*values)  # the forward part runs once, here
@@ -121,8 +121,8 @@ class SymbolicAdapter:
 
         def build(variables, xs, ys):
             check_scalar(ys, call)
-            outputs = sym.simplify(ys + sym.grad(ys[0], xs), in_place=True)
-            return sym.compile(outputs, variables, consume=True)  # the graph is ours
+            outputs, order = sym.simplify_to_compile(ys + sym.grad(ys[0], xs))
+            return sym.compile(outputs, variables, consume=True, order=order)  # ours
 
         program, values = self.traced(call, "grad", build)
         results = program(*values)  # no user code runs here: nothing to lend

@@ -16,7 +16,7 @@ from .evaluate import Program, compile, evaluate
 from .grad import grad, jvp
 from .graph import Node, constant, nodes, var
 from .printing import to_latex, to_text
-from .simplify import Rewrite, simplify
+from .simplify import Rewrite, simplify, simplify_to_compile
 
 __all__ = ["Node", "Program", "Rewrite", "compile", "constant", "evaluate", "grad", "jvp",
            "nodes", "simplify", "to_latex", "to_text", "var"]

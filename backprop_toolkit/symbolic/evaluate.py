@@ -30,10 +30,10 @@ class Program:
     """
 
     @gc_paused
-    def __init__(self, outputs, inputs, consume=False):
+    def __init__(self, outputs, inputs, consume=False, order=None):
         self.inputs = list(inputs)
         (self.initial, self.input_slots, self.output_slots, self._consts, self._shared,
-         self.steps, self.shapes) = build(list(outputs), self.inputs, consume)
+         self.steps, self.shapes) = build(list(outputs), self.inputs, consume, order)
         self._splits, self._runners = {}, {}
 
     def _schedule(self, steps):
@@ -65,15 +65,21 @@ class Program:
                 return self._returned(run(slots))
             except FAILURES:
                 pass  # the interpreter below runs into the same failure and words it
-        step, slot = None, slots.__getitem__  # map(slot, args): the values in those slots
+        out, slot = None, slots.__getitem__  # map(slot, args): the values in those slots
         try:
-            for step in steps:
-                args = step.args  # one operand (most steps): no map object
-                slots[step.out] = (step.impl(slots[args[0]], **step.params) if len(args) == 1
-                                   else step.impl(*map(slot, args), **step.params))
-                for f in step.frees:
+            for impl, args, params, out, frees, _ in steps:  # unpacked: no attribute reads
+                if params:
+                    slots[out] = impl(*map(slot, args), **params)
+                elif len(args) == 1:  # most steps: no map object, no keywords
+                    slots[out] = impl(slots[args[0]])
+                elif len(args) == 2:
+                    slots[out] = impl(slots[args[0]], slots[args[1]])
+                else:
+                    slots[out] = impl(*map(slot, args))
+                for f in frees:
                     slots[f] = None
         except FAILURES as err:
+            step = next(s for s in steps if s.out == out)  # each step has its own out slot
             node = step.node
             raise node.prim.failure([slots[a] for a in step.args], step.params, err,
                                     node.where) from None
@@ -189,17 +195,19 @@ def check_feed(node, value):
     return np.asarray(value, dtype=node.dtype)[()]  # a numpy scalar for a scalar var
 
 
-def compile(outputs, inputs, consume=False):
+def compile(outputs, inputs, consume=False, order=None):
     """Compile ``outputs`` (a node or a list) as a function of ``inputs`` (nodes).
 
     The callable takes the input values positionally and returns a value (or a
     list, matching ``outputs``). ``consume=True`` is for a caller that owns the
     graph (the transforms' compiler): compiling takes it apart as it goes
-    (:mod:`.schedule`), and its nodes are of no use afterwards.
+    (:mod:`.schedule`), and its nodes are of no use afterwards. ``order``, from
+    :func:`~backprop_toolkit.symbolic.simplify.simplify_to_compile`, spares the walk
+    over the graph: a topological listing of every node the outputs need.
     """
     single = isinstance(outputs, Node)
     inputs = [inputs] if isinstance(inputs, Node) else list(inputs)
-    program = Program([outputs] if single else outputs, inputs, consume)
+    program = Program([outputs] if single else outputs, inputs, consume, order)
     if not single:
         return program
 

@@ -54,6 +54,17 @@ def under_way():
 
 
 NO_PARAMS = {}  # the params of every node without any: shared, never changed
+_new = object.__new__
+
+_DTYPE_TYPES = set()  # the classes of the numpy dtypes met: isinstance(d, np.dtype) goes
+                      # through np.dtype's metaclass (100 ns, for every node made)
+
+
+def _as_dtype(dtype):
+    """``np.dtype(dtype)``, its class remembered as a dtype's."""
+    dtype = np.dtype(dtype)
+    _DTYPE_TYPES.add(type(dtype))
+    return dtype
 
 
 class Node(Traced, Operators):
@@ -80,7 +91,7 @@ class Node(Traced, Operators):
                  where=None):
         self.op, self.prim, self.inputs, self.params = op, prim, inputs, params
         self.shape, self.name = shape if type(shape) is tuple else tuple(shape), name
-        self.dtype = dtype if isinstance(dtype, np.dtype) else np.dtype(dtype)
+        self.dtype = dtype if type(dtype) in _DTYPE_TYPES else _as_dtype(dtype)
         self.value, self.of, self.where = value, of, where
         self.serial = new_serial()
 
@@ -103,24 +114,33 @@ class Node(Traced, Operators):
         except AttributeError:
             stack = under_way()
         of, where = stack[-1] if stack else (None, None)
-        where = where or user_frame()
+        # the user's line, found from Primitive.__call__'s caller (it is this method's only
+        # caller, so the two frames skipped are the package's own; a loop's line is then
+        # answered from memory, as for the tape's Tensor.apply)
+        where = where or user_frame(3)
         try:
-            shape = (prim.shape(inputs[0].shape, **params) if n == 1 else
-                     prim.shape(inputs[0].shape, inputs[1].shape, **params) if n == 2 else
-                     prim.shape(*[i.shape for i in inputs], **params))
+            shape = (prim.shape(*[i.shape for i in inputs], **params) if params or n > 2 else
+                     prim.shape(inputs[0].shape) if n == 1 else  # no keywords: no dict
+                     prim.shape(inputs[0].shape, inputs[1].shape) if n == 2 else prim.shape())
         except (ValueError, TypeError, IndexError) as err:
             raise shape_error(prim, inputs, err, where) from None
         first = inputs[0].dtype if inputs else None
         if prim.dtype_rule is not None:
-            dtype = prim.dtype_rule(*[i.dtype for i in inputs], **params)
+            dtype = _as_dtype(prim.dtype_rule(*[i.dtype for i in inputs], **params))
         elif first is not None and first.kind == "f" and not prim.boolean and (
                 n == 1 or (inputs[1].dtype is first if n == 2 else
                            all([i.dtype is first for i in inputs]))):
             dtype = first  # operands of one float type (weak or not): that type
         else:
             dtype = result_dtype(prim, [i.dtype for i in inputs if not is_weak(i)])
-        return Node(prim.name, prim, inputs, params or NO_PARAMS, shape, dtype, None, None, of,
-                    where)  # positional: one node per op of every trace and derivative
+        node = _new(Node)  # Node(...) without __init__'s frame and conversions: one node per
+        node.op, node.prim, node.inputs = prim.name, prim, inputs  # op of every trace and
+        node.params = params or NO_PARAMS                          # derivative
+        node.shape = shape if type(shape) is tuple else tuple(shape)
+        node.dtype, node.name, node.value = dtype, None, None  # dtype: an np.dtype here
+        node.of, node.where = of, where
+        node.serial = new_serial()
+        return node
 
     @property
     def is_var(self):

@@ -51,15 +51,18 @@ class Built(NamedTuple):
     shapes: list        # each slot's traced shape (the generated code's specialized calls)
 
 
-def build(outputs, inputs, consume=False):
+def build(outputs, inputs, consume=False, order=None):
     """The :class:`Built` schedule computing ``outputs`` (nodes) from ``inputs`` (nodes).
 
-    Slots follow the topological order (inputs not used come last). The steps
+    Slots follow the topological order (inputs not used come last): ``toposort``'s, or
+    ``order``, a topological listing the caller has (``simplify_to_compile``'s) holding
+    every node the outputs need and maybe others, which get no step. The steps
     are made from the last node back: a slot's first reader met is its last, so
-    each step's frees come with it; with ``consume`` the graph is taken apart
-    from the outputs down, each node freed as soon as its step is made.
+    each step's frees come with it, and a node no step read is not needed; with
+    ``consume`` the graph is taken apart from the outputs down, each node freed
+    as soon as its step is made (``order``, the caller's list, is emptied too).
     """
-    order = toposort(outputs, stop=inputs)
+    order = toposort(outputs, stop=inputs) if order is None else order
     slot, base, n_slots = slot_table(order, inputs)
     given = {n.serial for n in inputs}
     initial, consts = [None] * n_slots, set()
@@ -82,22 +85,35 @@ def build(outputs, inputs, consume=False):
 def _steps_back(order, table, given, output_slots, constants, consume):
     """The steps for ``order``'s computed nodes (not ``given``), made from the last back;
     constants go into ``constants`` (the initial slots and the set of their slots)."""
-    (slot, base), (initial, consts) = table, constants
-    seen = bytearray(len(initial))  # slots a later step (or the caller) reads
+    slot, base = table
+    seen = bytearray(len(constants[0]))  # slots a later step (or the caller) reads
     for s in output_slots:
         seen[s] = 1
     steps, missing, origins = [], [], {}
+    emit = steps.append
     for k in range(len(order) - 1, -1, -1):
-        n = order[k]
-        if n.prim is not None:  # most nodes (is_var, is_const: properties, not tried first)
-            if n.serial not in given:
-                steps.append(_step(n, slot, base, seen, origins))
-        elif n.op == "var":
-            if n.serial not in given:
-                missing.append(n)
-        elif n.op == "const":
-            consts.add(k)
-            initial[k] = n.value
+        n = order[k]  # its slot is k; a node no later step reads is not needed (a listing
+        if not seen[k]:  # may hold more)
+            pass
+        elif n.prim is None:  # is_var, is_const: properties, not tried first
+            _leaf(n, k, given, missing, constants)
+        elif n.serial in given:
+            pass
+        elif len(n.inputs) == 1:  # most steps: one operand, freed here or later (_step's
+            i = n.inputs[0]       # first case, inlined: a frame less per node)
+            args = frees = (slot[i.serial - base],)
+            if seen[args[0]]:
+                frees = ()
+            else:
+                seen[args[0]] = 1
+                if i.prim is None and i.op == "const":
+                    frees = ()
+            origin = origins.get(n.prim)  # _origin(n, origins), inlined
+            if origin is None or origin.where is not n.where:
+                origin = _origin(n, origins)
+            emit(_tuple_new(Step, (n.prim.impl, args, n.params, k, frees, origin)))
+        else:
+            emit(_step(n, k, slot, base, seen, origins))
         if consume:
             n.inputs = order[k] = ()  # no one else holds it: freed unless an output
     if missing:
@@ -108,40 +124,47 @@ def _steps_back(order, table, given, output_slots, constants, consume):
     return steps
 
 
-def _step(n, slot, base, seen, origins):
-    """The step computing node ``n`` into its slot; it frees the slots no later step
+def _leaf(n, k, given, missing, constants):
+    """A var or constant needed at slot ``k``: a constant's value is the slot's initial one;
+    a var not ``given`` is ``missing``."""
+    if n.op == "var":
+        if n.serial not in given:
+            missing.append(n)
+    elif n.op == "const":
+        constants[1].add(k)
+        constants[0][k] = n.value
+
+
+def _step(n, out, slot, base, seen, origins):
+    """The step computing node ``n`` into slot ``out``; it frees the slots no later step
     reads (``seen`` marks those that one does), constants' excepted."""
-    if len(n.inputs) == 1:  # most steps: one operand, freed here or later
-        i = n.inputs[0]
-        args = (slot[i.serial - base],)
-        frees = ()
-        if not seen[args[0]]:
-            seen[args[0]] = 1
-            frees = () if i.is_const else args
-        origin = origins.get((n.prim, n.where))  # _origin(n, origins), inlined
-        return _tuple_new(Step, (n.prim.impl, args, n.params, slot[n.serial - base], frees,
-                                 origin if origin is not None else _origin(n, origins)))
     args, frees = [], []
     for i in n.inputs:
         a = slot[i.serial - base]
         args.append(a)
         if not seen[a]:
             seen[a] = 1
-            if not i.is_const:
+            if i.prim is not None or i.op != "const":  # not i.is_const (a property)
                 frees.append(a)
     args = tuple(args)
     if len(frees) > 1:
         frees.sort()
-    frees = args if frees == list(args) else tuple(frees)
-    return _tuple_new(Step, (n.prim.impl, args, n.params, slot[n.serial - base], frees,
-                             _origin(n, origins)))
+    frees = tuple(frees)
+    if frees == args:  # a step freeing what it reads shares the tuple
+        frees = args
+    origin = origins.get(n.prim)  # _origin(n, origins), inlined
+    if origin is None or origin.where is not n.where:
+        origin = _origin(n, origins)
+    return _tuple_new(Step, (n.prim.impl, args, n.params, out, frees, origin))
 
 
 def _origin(n, origins):
-    """``n``'s :class:`Origin`, the same object for every node of its primitive and line."""
+    """``n``'s :class:`Origin`, the same object for every node of its primitive and line.
+    ``origins[prim]`` is the last one made or found for ``prim`` (a loop's line repeats)."""
     origin = origins.get((n.prim, n.where))
     if origin is None:
         origin = origins[n.prim, n.where] = Origin(n.prim, n.where)
+    origins[n.prim] = origin
     return origin
 
 
@@ -149,13 +172,14 @@ def slot_table(order, inputs):
     """``(table, base, number of slots)``: ``table[node.serial - base]`` is a node's slot,
     its place in ``order`` (inputs not in it come after). A list by serial number when
     those are dense (8 bytes a node, where a dict takes about 50), else a dict."""
-    serials = [n.serial for n in order] + [n.serial for n in inputs]
-    base = min(serials, default=0)
-    span = max(serials, default=0) - base + 1
-    table = [None] * span if span <= 4 * len(serials) + 64 else {}
-    lookup = table.__getitem__ if type(table) is list else table.get
-    k = 0
-    for s in serials:
+    serials, more = [n.serial for n in order], [n.serial for n in inputs]
+    base = min(serials + more, default=0)
+    span = max(serials + more, default=0) - base + 1
+    table = [None] * span if span <= 4 * (len(serials) + len(more)) + 64 else {}
+    for k, s in enumerate(serials):  # each node of ``order`` once: its place is its slot
+        table[s - base] = k
+    lookup, k = table.__getitem__ if type(table) is list else table.get, len(serials)
+    for s in more:
         if lookup(s - base) is None:
             table[s - base] = k
             k += 1

@@ -30,13 +30,12 @@ What the rewrites keep:
 from collections import namedtuple
 from operator import is_
 
-import numpy as np
-
 from ..dispatch import new_serial
 from ..errors import user_frame
-from ..passes import gc_paused
+from ..passes import by_serial, gc_paused
+from .cse import Subexpressions, cse_key
 from .graph import Node, nodes, short, under_way
-from .rewrites import FOLD_ONLY, NEED_A_CONSTANT, RULES, SMALL_CONSTANT
+from .rewrites import FOLD_ONLY, NEED_A_CONSTANT, RULES
 
 Rewrite = namedtuple("Rewrite", "rule before after")
 Rewrite.__str__ = lambda r: f"{r.rule}: {r.before}  ->  {r.after}"
@@ -64,12 +63,29 @@ def simplify(outputs, report=False, in_place=False):
     outs = [outputs] if single else list(outputs)
     fired = [] if report else None  # records are built only when asked for
     if in_place and not report:
-        new = _in_place(nodes(outs), Subexpressions())
+        new = _in_place(nodes(outs), Subexpressions(), [])
     else:
         new = _general(nodes(outs), fired, in_place)
     results = [new.get(o.serial, o) for o in outs]
     results = results[0] if single else results
     return (results, fired) if report else results
+
+
+@gc_paused
+def simplify_to_compile(outputs):
+    """``simplify(outputs, in_place=True)`` for the transforms' compiler, which owns the
+    graph: ``(results, order)``, ``order`` a topological listing of the simplified graph
+    (every node the results need, and a few they no longer need) for
+    ``compile(..., order=order)``, which then walks nothing again.
+
+    The nodes are taken in serial order (:func:`~backprop_toolkit.passes.by_serial`: one
+    visit per node), not the drawings' depth-first one: common subexpressions may keep
+    another of their equal nodes, which computes the same numbers. The graph is compiled,
+    never shown.
+    """
+    outs, kept = list(outputs), []
+    new = _in_place(by_serial(outs), Subexpressions(), kept)
+    return [new.get(o.serial, o) for o in outs], kept
 
 
 def _general(order, fired, in_place):
@@ -91,41 +107,60 @@ def _general(order, fired, in_place):
     return new
 
 
-def _in_place(order, merged):
+def _in_place(order, merged, kept):
     """The loop of ``simplify(in_place=True)`` (the transforms' graphs: millions of nodes)
     with the common cases inlined: ``_rewire``, ``_rewrite``'s test of whether any rule
-    can fire, ``cse_key`` of a node without params. The same result as the general loop
-    (tests/test_simplify_fast.py); returns the map of the nodes that became another."""
-    new = {}
+    can fire, the CSE table's first level for a node without params. The same result as
+    the general loop (tests/test_simplify_fast.py); returns the map of the nodes that
+    became another. ``kept`` receives the simplified graph's nodes in a topological
+    order: each node that stays itself, and the nodes a rule made, as they come."""
+    new, keep, first = {}, kept.append, merged.first.setdefault
     for node in order:
-        inputs, prim = node.inputs, node.prim
+        inputs, prim, mark = node.inputs, node.prim, None
         for i in inputs:
             if i.serial in new:  # rewired over the new inputs
                 node.inputs = inputs = tuple([new.get(i.serial, i) for i in inputs])
                 break
         if node.of is not None and node.of.serial in new:
             node.of = new[node.of.serial]
-        for i in inputs:
-            if i.serial > node.serial:  # after its inputs, as every node
-                node.serial = new_serial()
-                break
+        serial, newer, n_const = node.serial, False, 0
+        for i in inputs:  # one pass: is an input newer (then so is the node), a constant?
+            newer = newer or i.serial > serial
+            n_const += i.prim is None and i.op == "const"
+        if newer:
+            node.serial = new_serial()
         if prim is None:
             result = _merge(node, merged, None)
+        elif n_const == len(inputs) or prim in RULES and (n_const or prim not in NEED_A_CONSTANT):
+            mark = new_serial()  # a rule may fire (or fold): what it makes comes after this
+            result = _merge(_rewrite(node, None), merged, None)
+        elif node.params:
+            result = _merge(node, merged, None)
+        elif first(inputs[0].serial, node) is node:  # the first node to read its first input
+            result = node
+        elif len(inputs) == 1:  # another node read its input first (cos(x) beside sin(x))
+            result = merged.find(node, (prim, inputs[0].serial))
         else:
-            if prim in RULES and (prim not in NEED_A_CONSTANT or any(
-                    [i.prim is None and i.op == "const" for i in inputs])):
-                result = _rewrite(node, None)
-            elif all([i.prim is None and i.op == "const" for i in inputs]):
-                result = _rewrite(node, None)  # folding
-            else:
-                result = node
-            if result is node and not node.params:
-                result = merged.find(node, (prim, *[i.serial for i in inputs]))
-            else:
-                result = _merge(result, merged, None)
-        if result is not node:
+            result = merged.find(node, (prim, *[i.serial for i in inputs]))
+        if result is node:
+            keep(node)
+        else:
             new[node.serial] = result
+            if mark is not None and result.serial > mark:
+                kept.extend(_made_since(result, mark))
     return new
+
+
+def _made_since(result, mark):
+    """The nodes under ``result`` made after serial number ``mark`` (by a rule), inputs
+    first; those made before are in the simplified graph's listing already."""
+    made, stack = {result.serial: result}, [result]
+    while stack:
+        for i in stack.pop().inputs:
+            if i.serial > mark and i.serial not in made:
+                made[i.serial] = i
+                stack.append(i)
+    return [made[s] for s in sorted(made)]
 
 
 def _pass_name(node, result, merged, alias, used):
@@ -225,68 +260,3 @@ def _carry_name(node, name, merged):
     if key is not None:
         merged.replace(node, named, key)
     return named
-
-
-class Subexpressions:
-    """The CSE table: the node seen first with each key.
-
-    A deep graph has millions of nodes, so it keeps no key it can do without: the
-    first node seen reading a node ``i`` first is kept under ``i.serial`` (an int
-    that ``i`` holds already); a later one with another key, and a node without
-    inputs, under the hash of its key (a new int, smaller than the key), or under
-    the key itself where two keys share a hash.
-    """
-
-    def __init__(self):
-        self.first, self.others = {}, {}
-
-    def find(self, node, key):
-        """The node seen first with ``key`` (``node``, now remembered, if none was)."""
-        if node.inputs:
-            lead = node.inputs[0].serial
-            seen = self.first.setdefault(lead, node)
-            if seen is node or seen.prim is node.prim and cse_key(seen) == key:
-                return seen  # else another key read lead first
-        seen = self.others.setdefault(hash(key), node)
-        if seen is not node and cse_key(seen) != key:
-            seen = self.others.setdefault(key, node)
-        return seen
-
-    def replace(self, node, other, key):
-        """``other`` (a renamed copy) stands for ``key`` from now on, where ``node`` did."""
-        if node.inputs and self.first.get(node.inputs[0].serial) is node:
-            self.first[node.inputs[0].serial] = other
-        elif self.others.get(hash(key)) is node:
-            self.others[hash(key)] = other
-        else:
-            self.others[key] = other
-
-
-def cse_key(node):
-    """Nodes with equal keys compute the same thing; ``None``: never merge."""
-    if node.prim is not None:  # most nodes: one flat tuple, the primitive standing for the op
-        if node.params:
-            return (node.prim, params_key(node.params), *[i.serial for i in node.inputs])
-        return (node.prim, *[i.serial for i in node.inputs])  # deep graphs have millions
-    if node.is_var:
-        return None
-    if node.is_const:
-        value = np.asarray(node.value)
-        if value.size > SMALL_CONSTANT:
-            return None
-        return ("const", isinstance(node.value, float), value.dtype.str, value.shape,
-                value.tobytes())
-    return (node.op, params_key(node.params), *[i.serial for i in node.inputs])
-
-
-def params_key(value):
-    """A hashable stand-in for parameters (slices and arrays are not hashable)."""
-    if isinstance(value, dict):
-        return tuple(sorted((k, params_key(v)) for k, v in value.items()))
-    if isinstance(value, (tuple, list)):
-        return tuple(params_key(v) for v in value)
-    if isinstance(value, slice):
-        return ("slice", value.start, value.stop, value.step)
-    if isinstance(value, np.ndarray):
-        return ("array", value.dtype.str, value.shape, value.tobytes())
-    return value
