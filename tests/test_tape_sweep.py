@@ -14,6 +14,7 @@ import pytest
 
 import backprop_toolkit as bt
 from backprop_toolkit import passes, tape
+from backprop_toolkit import symbolic as sym
 from backprop_toolkit.tape.reverse import cotangents, region
 
 
@@ -257,11 +258,37 @@ def test_an_op_called_from_c_with_no_python_frame_above():
     np.testing.assert_allclose(out[0].value, np.sin([0.5, 2.0]))
 
 
-def test_a_one_input_rule_giving_a_python_number_is_checked_by_shape():
+@pytest.mark.parametrize("engine", ["tape", "symbolic"])
+def test_a_one_input_rule_giving_a_python_number_is_checked_by_shape(engine):
     """The sweep's one-input step reads ``.shape``; a rule's Python number has none: fine for
-    a scalar input (the tape's rules run on numbers), a ``RuleError`` naming the op for a
-    vector."""
-    as_number = bt.primitive("as_number", lambda x: 2.0 * x, lambda g, out, x: 2.0)
-    assert bt.grad(lambda x: as_number(x) * 1.0)(0.3) == 2.0
-    with pytest.raises(bt.RuleError, match="as_number"):
-        bt.grad(lambda x: bt.sum(as_number(x)))(np.ones(3))
+    a scalar input (its derivative is that constant, on both engines: the symbolic engine
+    once failed with an AttributeError deep in simplify), a ``RuleError`` naming the op for a
+    vector, in either mode."""
+    as_number = bt.primitive("as_number", lambda x: 2.0 * x, lambda g, out, x: 2.0 * g + 0.0,
+                             jvp=lambda t, out, x: 2.0)
+    constant = bt.primitive("constant", lambda x: 2.0 * x, lambda g, out, x: 2.0,
+                            jvp=lambda t, out, x: 2.0)
+    for op in (as_number, constant):
+        assert bt.grad(lambda x: op(x) * 1.0, engine=engine)(0.3) == 2.0
+        assert bt.grad(op, engine=engine)(np.float32(0.3)).dtype == np.float32
+        assert bt.jvp(op, (0.3,), (1.0,), engine=engine)[1] == 2.0
+    assert bt.hessian(lambda x: bt.sin(constant(x)), engine=engine)(0.3) == 0.0
+    assert bt.jacobian(lambda x: bt.sin(constant(x)), engine=engine, mode="forward")(0.3) \
+        == pytest.approx(2 * np.cos(0.6))
+    with pytest.raises(bt.RuleError, match="'constant'"):
+        bt.grad(lambda x: bt.sum(as_number(x)) + bt.sum(constant(x)), engine=engine)(np.ones(3))
+    with pytest.raises(bt.RuleError, match="constant.*returned shape \\(\\), expected \\(3,\\)"):
+        bt.jvp(constant, (np.ones(3),), (np.ones(3),), engine=engine)
+
+
+def test_sym_grad_and_jvp_give_nodes_where_a_rule_gives_a_number():
+    """``sym.grad`` and ``sym.jvp`` promise nodes: a rule's constant becomes a constant node
+    of the variable's dtype."""
+    constant = bt.primitive("constant", lambda x: 2.0 * x, lambda g, out, x: 2.0,
+                            jvp=lambda t, out, x: 2.0)
+    x = sym.var("x", (), np.float32)
+    (d,) = sym.grad(constant(x), [x])
+    t = sym.jvp(constant(x), x, [sym.var("t", (), np.float32)])
+    for node in (d, t):
+        assert isinstance(node, sym.Node) and node.dtype == np.float32
+        assert sym.evaluate(node, {"x": np.float32(0.3), "t": np.float32(1)}) == 2.0

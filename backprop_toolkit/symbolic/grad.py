@@ -61,7 +61,7 @@ def grad(y, xs, seed=None, on_step=None):
         bars, all_bars, order = reverse_pass(ys, seeds, xs, None, on_step=on_step)
         if len(ys) == 1:
             _name_derivatives(order, all_bars, first)
-        results = [b if b is not None else _zeros(x, first) for x, b in zip(xs, bars)]
+        results = [_zeros(x, first) if b is None else _node_of(b, x) for x, b in zip(xs, bars)]
     return results[0] if single else results
 
 
@@ -97,8 +97,17 @@ def jvp(ys, xs, tangents):
                              f"shape {x.shape}")
     with Derivation(ys[0] if ys else None):
         dots, _ = forward_pass(ys, xs, tangents, None)
-        results = [d if d is not None else _zeros(y, ys[0]) for y, d in zip(ys, dots)]
+        results = [_zeros(y, ys[0]) if d is None else _node_of(d, y) for y, d in zip(ys, dots)]
     return results[0] if single_y else results
+
+
+def _node_of(value, like):
+    """A derivative as a node. A user's rule may give a number where its derivative is a
+    constant (``lambda g, out, x: 2.0``); the sweep checked its shape, and it becomes a
+    constant node of ``like``'s dtype, as every result of ``grad`` and ``jvp`` is a node."""
+    if isinstance(value, Node):
+        return value
+    return constant(np.asarray(value, dtype=like.dtype))
 
 
 def _zeros(x, y):
