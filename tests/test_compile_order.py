@@ -135,3 +135,18 @@ def test_a_node_made_by_a_rule_with_a_list_shape_or_a_dtype_type():
     cast = x.astype(np.float32)
     assert cast.dtype == np.dtype(np.float32) and isinstance(cast.dtype, np.dtype)
     assert sym.compile(twice(cast), [x])(np.ones((2, 3))).dtype == np.float32
+
+
+def test_a_node_made_by_apply_has_every_slot_init_would_give_it():
+    """``Node.apply`` fills the slots itself (no ``__init__`` frame per node): a slot added to
+    ``__init__`` and forgotten there would leave nodes without it. Every slot of an applied
+    node is set, and equal to what ``Node(...)`` makes of the same arguments."""
+    x, w = sym.var("x", (3,)), sym.var("w", (3,), np.float32)
+    for node in (x * w, bt.sin(x), bt.sum(x, axis=0), x.reshape((1, 3)), x.astype(np.float32)):
+        again = sym.Node(node.op, node.prim, node.inputs, node.params, node.shape, node.dtype,
+                         node.name, node.value, node.of, node.where)
+        for slot in sym.Node.__slots__:
+            if slot != "serial":
+                assert getattr(node, slot) == getattr(again, slot) or (
+                    getattr(node, slot) is getattr(again, slot)), slot
+        assert node.serial < again.serial
