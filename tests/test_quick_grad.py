@@ -237,3 +237,19 @@ def test_a_gradient_that_views_an_argument_or_a_constant_is_copied(rng):
         assert not np.shares_memory(got, x)
         np.testing.assert_array_equal(got, x.T)
         got[...] = 0.0
+
+
+@pytest.mark.parametrize("engine", bt.ENGINES)
+@pytest.mark.parametrize("with_value", [False, True])
+def test_an_argument_not_differentiated_is_not_handed_over_as_a_gradient(engine, with_value):
+    """d/dx sum(x * y) is ``y`` itself in the program (an input slot): the caller's ``y``
+    must not come back as the gradient, on the first call or the cached ones."""
+    transform = bt.value_and_grad if with_value else bt.grad
+    g = transform(lambda x, y, z: bt.sum(x * y) + bt.sum(z), 0, engine=engine)
+    x, y, z = np.array([1.0, 2.0, 3.0]), np.array([4.0, 5.0, 6.0]), np.ones(2)
+    for _ in range(3):
+        got = g(x, y, z)[1] if with_value else g(x, y, z)
+        np.testing.assert_array_equal(got, [4.0, 5.0, 6.0])
+        assert got.flags.writeable and not any(np.shares_memory(got, a) for a in (x, y, z))
+        got[...] = -1.0
+    np.testing.assert_array_equal(y, [4.0, 5.0, 6.0])
