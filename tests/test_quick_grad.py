@@ -253,3 +253,31 @@ def test_an_argument_not_differentiated_is_not_handed_over_as_a_gradient(engine,
         assert got.flags.writeable and not any(np.shares_memory(got, a) for a in (x, y, z))
         got[...] = -1.0
     np.testing.assert_array_equal(y, [4.0, 5.0, 6.0])
+
+
+CONSTANT_GRADIENTS = {  # the derivative graph folds to a constant array (2 * ones, -ones)
+    "2y": (lambda y: bt.sum(y * 2.0), 0),
+    "-y": (lambda y: -bt.sum(y), 0),
+    "b-y": (lambda b, y: bt.sum(bt.broadcast_to(b, (2, 3)) - y), (0, 1)),
+}
+
+
+@pytest.mark.parametrize("engine", bt.ENGINES)
+@pytest.mark.parametrize("name", CONSTANT_GRADIENTS)
+def test_writing_into_a_constant_gradient_leaves_the_next_calls_right(engine, name):
+    """A gradient the simplifier folded to a constant is the program's: the caller gets a
+    copy, so writing into it does not change what the next calls return (grad and
+    value_and_grad of one function share the program's constants)."""
+    f, argnums = CONSTANT_GRADIENTS[name]
+    args = [np.array([1.0, 2.0, 3.0]), np.ones((2, 3))][-(f.__code__.co_argcount):]
+    want = bt.grad(f, argnums)(*args)
+    want = want if isinstance(want, tuple) else (want,)
+    for transform in (bt.grad, bt.value_and_grad, bt.grad):
+        g = transform(f, argnums, engine=engine)
+        for _ in range(3):
+            got = g(*args)[1] if transform is bt.value_and_grad else g(*args)
+            got = got if isinstance(got, tuple) else (got,)
+            for a, b in zip(got, want):
+                np.testing.assert_array_equal(a, b)
+                assert a.flags.writeable
+                a[...] = 77.0
