@@ -19,6 +19,8 @@ import gc
 import threading
 from operator import attrgetter
 
+import numpy as np
+
 from .dispatch import shape_of
 from .errors import RuleError, format_where
 from .handwork import by_hand, refuse_by_hand  # noqa: F401 (passes.by_hand: the graders)
@@ -212,7 +214,7 @@ def reverse_pass(outputs, seeds, wrt, view, on_step=None, keep=True):
                 bar = rule(g, out, *views, **params) if params else rule(g, out, *views)
             else:
                 bar = shares[i]
-            if getattr(bar, "shape", ()) != getattr(views[i], "shape", ()):
+            if getattr(bar, "shape", None) != getattr(views[i], "shape", ()):
                 check_rule_result(bar, inp, node, i, "VJP")
             total = bars.get(key)
             bars[key] = bar if total is None else total + bar  # accumulate, never overwrite
@@ -260,7 +262,7 @@ def forward_pass(outputs, sources, tangents, view, order=None):
                 views = inputs if view is None else [view(x) for x in inputs]
                 out = node if view is None else view(node)
             contrib = rule(t, out, *views, **node.params)
-            if getattr(contrib, "shape", ()) != getattr(out, "shape", ()):
+            if getattr(contrib, "shape", None) != getattr(out, "shape", ()):
                 check_rule_result(contrib, node, node, i, "JVP")
             dot = contrib if dot is None else dot + contrib
         if dot is not None:
@@ -277,13 +279,24 @@ def joint_tangent(node, dots, view, dot):
     views = node.inputs if view is None else [view(x) for x in node.inputs]
     out = node if view is None else view(node)
     contrib = node.prim.jvp[0](tangents, out, *views, **node.params)
-    if getattr(contrib, "shape", ()) != getattr(out, "shape", ()):
+    if getattr(contrib, "shape", None) != getattr(out, "shape", ()):
         check_rule_result(contrib, node, node, "all", "JVP")
     return contrib if dot is None else dot + contrib
 
 
+_VALUES = (np.ndarray, np.generic, int, float, complex)  # and traced values (a shape tuple)
+
+
 def check_rule_result(result, target, node, position, kind):
-    """A rule's result must have ``target``'s shape, or the rule is wrong *here*."""
+    """A rule's result must be a value (an array, a number, a traced value: not ``None``, a
+    list or a tuple, which the checks before this one let through as a scalar) of
+    ``target``'s shape, or the rule is wrong *here*."""
+    if not isinstance(result, _VALUES) and type(getattr(result, "shape", None)) is not tuple:
+        raise RuleError(
+            f"the {kind} rule of {node.prim.name!r} for input {position} returned "
+            f"{result!r:.40}, not an array, a number or a traced "
+            f"value of shape {shape_of(target)} (write it with the toolkit's ops)\n"
+            f"  node made at {format_where(getattr(node, 'where', None))}")
     if shape_of(result) != shape_of(target):
         raise RuleError(
             f"the {kind} rule of {node.prim.name!r} for input {position} returned shape "

@@ -68,6 +68,29 @@ def test_wrong_rule_fails_at_its_primitive(engine):
         bt.grad(lambda x: bad(x), engine=engine)(np.ones(3))
 
 
+SHAPELESS = {"None": None, "a list": [1.0, 2.0, 3.0], "a 1-tuple": "tuple"}
+
+
+@pytest.mark.parametrize("result", SHAPELESS)
+@pytest.mark.parametrize("order", ["grad", "grad of grad", "jvp"])
+def test_a_rule_giving_no_array_fails_at_its_primitive(engine, result, order):
+    """A rule's result without a ``shape`` (``None``, a list, a tuple) is checked too: on a
+    scalar input it used to pass as a scalar (``None`` became a zero gradient, a list of 3
+    a gradient of shape (3,) for a number)."""
+    def rule(g, out, x):
+        return (g,) if SHAPELESS[result] == "tuple" else SHAPELESS[result]
+
+    bad = bt.primitive("shapeless", forward=np.sin, vjp=[rule], jvp=[rule])
+    f = lambda x: bad(x) * 3.0  # noqa: E731
+    with pytest.raises(bt.RuleError, match=r"(VJP|JVP) rule of 'shapeless'"):
+        if order == "grad":
+            bt.grad(f, engine=engine)(0.5)
+        elif order == "grad of grad":
+            bt.grad(bt.grad(lambda x: bad(x) * x, engine=engine), engine=engine)(0.5)
+        else:
+            bt.jvp(f, (0.5,), (1.0,), engine=engine)
+
+
 def test_missing_derivative_is_a_clear_error():
     f = bt.elementwise("f", np.tanh)        # no derivative given
     assert f(0.0) == 0.0                    # the forward works

@@ -237,3 +237,47 @@ def test_a_gradient_that_views_an_argument_or_a_constant_is_copied(rng):
         assert not np.shares_memory(got, x)
         np.testing.assert_array_equal(got, x.T)
         got[...] = 0.0
+
+
+@pytest.mark.parametrize("engine", bt.ENGINES)
+@pytest.mark.parametrize("with_value", [False, True])
+def test_an_argument_not_differentiated_is_not_handed_over_as_a_gradient(engine, with_value):
+    """d/dx sum(x * y) is ``y`` itself in the program (an input slot): the caller's ``y``
+    must not come back as the gradient, on the first call or the cached ones."""
+    transform = bt.value_and_grad if with_value else bt.grad
+    g = transform(lambda x, y, z: bt.sum(x * y) + bt.sum(z), 0, engine=engine)
+    x, y, z = np.array([1.0, 2.0, 3.0]), np.array([4.0, 5.0, 6.0]), np.ones(2)
+    for _ in range(3):
+        got = g(x, y, z)[1] if with_value else g(x, y, z)
+        np.testing.assert_array_equal(got, [4.0, 5.0, 6.0])
+        assert got.flags.writeable and not any(np.shares_memory(got, a) for a in (x, y, z))
+        got[...] = -1.0
+    np.testing.assert_array_equal(y, [4.0, 5.0, 6.0])
+
+
+CONSTANT_GRADIENTS = {  # the derivative graph folds to a constant array (2 * ones, -ones)
+    "2y": (lambda y: bt.sum(y * 2.0), 0),
+    "-y": (lambda y: -bt.sum(y), 0),
+    "b-y": (lambda b, y: bt.sum(bt.broadcast_to(b, (2, 3)) - y), (0, 1)),
+}
+
+
+@pytest.mark.parametrize("engine", bt.ENGINES)
+@pytest.mark.parametrize("name", CONSTANT_GRADIENTS)
+def test_writing_into_a_constant_gradient_leaves_the_next_calls_right(engine, name):
+    """A gradient the simplifier folded to a constant is the program's: the caller gets a
+    copy, so writing into it does not change what the next calls return (grad and
+    value_and_grad of one function share the program's constants)."""
+    f, argnums = CONSTANT_GRADIENTS[name]
+    args = [np.array([1.0, 2.0, 3.0]), np.ones((2, 3))][-(f.__code__.co_argcount):]
+    want = bt.grad(f, argnums)(*args)
+    want = want if isinstance(want, tuple) else (want,)
+    for transform in (bt.grad, bt.value_and_grad, bt.grad):
+        g = transform(f, argnums, engine=engine)
+        for _ in range(3):
+            got = g(*args)[1] if transform is bt.value_and_grad else g(*args)
+            got = got if isinstance(got, tuple) else (got,)
+            for a, b in zip(got, want):
+                np.testing.assert_array_equal(a, b)
+                assert a.flags.writeable
+                a[...] = 77.0

@@ -150,7 +150,7 @@ class SymbolicAdapter:
         grads, primals = outputs[with_value:], [args[n] for n in nums]
         if not (all(fresh[with_value:])  # all new, of their primals' dtypes: as they are
                 and tuple(map(_DTYPE, grads)) == tuple(map(_DTYPE, primals))):
-            grads = handed(grads, fresh[with_value:], primals)
+            grads = handed(grads, fresh[with_value:], primals, args)
         return value, grads if many else grads[0]
 
     def is_result(self, x):
@@ -164,12 +164,13 @@ def as_input(a, dtype):
     return np.asarray(a, dtype=dtype)
 
 
-def handed(outputs, fresh, primals):
+def handed(outputs, fresh, primals, args):
     """The gradients as the caller gets them (what ``api.finish`` makes of ``owned_results``):
     each output itself if it is ``fresh`` (new, the program's own) or an array the program
     made (owning its data, writeable, none of the arguments or other gradients), and of its
-    primal's dtype; else a copy in that dtype."""
-    grads, held = [], {id(p) for p in primals}
+    primal's dtype; else a copy in that dtype. ``args``: every argument, differentiated or
+    not (d/dx sum(x * y) is the input ``y`` itself)."""
+    grads, held = [], {id(a) for a in args}
     held.update(id(g) for g, new in zip(outputs, fresh) if new)
     for g, new, p in zip(outputs, fresh, primals):
         if type(g) is np.ndarray and g.ndim and g.dtype == p.dtype and (new or (

@@ -30,7 +30,11 @@ def fits(x, node):
 
 
 def constant_for(node, value):
-    """A constant standing for ``node``: its shape, dtype and side of the graph."""
+    """A constant standing for ``node``: its shape, dtype and side of the graph. Its array
+    is read-only, as :func:`~backprop_toolkit.symbolic.graph.constant`'s: a program hands
+    out what is writeable (a folded gradient, ``2 * ones``, is the program's own)."""
+    if type(value) is np.ndarray:  # a new array, or a view of a read-only constant's
+        value.setflags(write=False)
     return Node("const", None, (), {}, node.shape, node.dtype, value=value, of=node.of,
                 where=node.where)
 

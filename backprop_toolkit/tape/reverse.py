@@ -101,8 +101,8 @@ def cotangents(outputs, seeds, wrt, view):
                 bar = rule(g, out, xv, **params) if params else rule(g, out, xv)
                 try:  # two attribute reads: arrays and numpy scalars have a shape
                     wrong = bar.shape != xv.shape
-                except AttributeError:  # a Python number
-                    wrong = getattr(bar, "shape", ()) != getattr(xv, "shape", ())
+                except AttributeError:  # a Python number, or not a value (None, a list): checked
+                    wrong = getattr(bar, "shape", None) != getattr(xv, "shape", ())
                 if wrong:
                     check_rule_result(bar, x, node, 0, "VJP")
                 total = bars.get(key)
@@ -140,7 +140,7 @@ def seeded(outputs, seeds, wrt):
 def accumulate(bars, bar, x, xv, node, i):
     """Add ``bar``, the cotangent input ``i`` of ``node`` (``x``, seen as ``xv``) gets, to
     what ``x`` has (never overwrite); a rule's result of the wrong shape is the rule's error."""
-    if getattr(bar, "shape", ()) != getattr(xv, "shape", ()):
+    if getattr(bar, "shape", None) != getattr(xv, "shape", ()):
         check_rule_result(bar, x, node, i, "VJP")
     total = bars.get(x.serial)
     bars[x.serial] = bar if total is None else total + bar
