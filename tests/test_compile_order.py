@@ -150,3 +150,66 @@ def test_a_node_made_by_apply_has_every_slot_init_would_give_it():
                 assert getattr(node, slot) == getattr(again, slot) or (
                     getattr(node, slot) is getattr(again, slot)), slot
         assert node.serial < again.serial
+
+
+def closed_over_graph():
+    """A user's graph of constants, the kind a lecture builds and then uses inside a
+    function: it holds a fold (``sin(c) * 2``), a product by one and a user primitive."""
+    a = np.array([0.1, 0.2, 0.3])
+    sq = bt.primitive("sq", lambda x: x * x, lambda g, out, x: 2 * x * g,
+                      jvp=lambda t, out, x: 2 * x * t)
+    c = sym.constant(a)
+    k = bt.sin(c) * 2.0 + sq(c) * 1.0
+    return k, 2 * np.sin(a) + a * a
+
+
+def picture(node):
+    """What a reader sees of a graph: its printout, and each node's serial and inputs."""
+    return sym.to_text(node), [(n.serial, n.op, tuple(map(id, n.inputs))) for n in sym.nodes(node)]
+
+
+@pytest.mark.parametrize("transform", ["grad", "value_and_grad", "jvp", "vjp", "hessian"])
+def test_a_transform_leaves_a_graph_it_closed_over_as_it_was(transform):
+    """The transforms simplify and take apart only the nodes they make: a user's graph the
+    function closed over keeps its nodes, their inputs, serials and printout (it was
+    simplified in place and renumbered), and the numbers are the tape's on the same values."""
+    k, values = closed_over_graph()
+    before = picture(k)
+    x = np.array([1.0, 2.0, 3.0])
+    f_sym, f_num = (lambda x: bt.sum(bt.sin(x) * k)), (lambda x: bt.sum(bt.sin(x) * values))
+    run = {"grad": lambda f: bt.grad(f, engine=engine)(x),
+           "value_and_grad": lambda f: bt.value_and_grad(f, engine=engine)(x)[1],
+           "jvp": lambda f: bt.jvp(f, (x,), (np.ones(3),), engine=engine)[1],
+           "vjp": lambda f: bt.vjp(f, x, engine=engine)[1](1.0)[0],
+           "hessian": lambda f: bt.hessian(f, engine=engine)(x)}[transform]
+    engine = "symbolic"
+    twice = [run(f_sym), run(f_sym)]
+    engine = "tape"
+    expected = run(f_num)
+    for got in twice:
+        np.testing.assert_allclose(got, expected, rtol=1e-14)
+    assert picture(k) == before
+    assert np.allclose(sym.evaluate(k, {}), values)
+
+
+def test_a_node_the_traced_function_kept_says_it_was_taken_apart():
+    """A node made inside a symbolic transform belongs to it (compiling takes it apart, the
+    price of a million-node derivative under 1 GiB); one the function kept in a list prints
+    as spent and raises, naming the reason, when evaluated or differentiated, instead of a
+    node with no inputs that printed as ``mul()`` and failed inside numpy."""
+    kept = []
+
+    def f(x):
+        h = bt.sin(x) * 2.0
+        kept.append(h)
+        return bt.sum(h * x)
+
+    x = np.array([1.0, 2.0, 3.0])
+    np.testing.assert_allclose(bt.grad(f, engine="symbolic")(x),
+                               bt.grad(f, engine="tape")(x), rtol=1e-14)
+    spent = kept[0]
+    assert sym.to_text(spent) == "t1 = spent()"
+    derivative = sym.grad(bt.sum(spent * spent), spent)  # 2 * spent: needs its value
+    for node in (spent, derivative):
+        with pytest.raises(bt.BackpropError, match="taken apart when that transform compiled"):
+            sym.evaluate(node, {})

@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import primitives as P
 from .. import symbolic as sym
-from ..dispatch import as_float_array
+from ..dispatch import as_float_array, new_serial
 from ..symbolic.fusion import fed
 from .cache import CompileCache
 from .call import normalize_argnums
@@ -47,8 +47,11 @@ class SymbolicAdapter:
     def traced(self, call, kind, build):
         """``(program, input values)`` for ``call``'s signature; sets ``call.out_tree``.
 
-        ``build(vars, diff_vars, ys)`` makes the program, once per signature;
-        the input values are the numeric arguments, in var order.
+        ``build(vars, diff_vars, ys, since)`` makes the program, once per signature, from
+        the nodes made from serial number ``since`` on, which are its own: the trace and its
+        derivative, simplified in place and taken apart as they compile. Older nodes (a
+        user's graph of constants the function closed over) are left as they are. The input
+        values are the numeric arguments, in var order.
         """
         key, dtypes = signature(call)
         values = [as_input(a, dtype) for a, dtype in zip(call.args, dtypes) if dtype is not None]
@@ -62,7 +65,7 @@ class SymbolicAdapter:
     def _build(self, call, build, dtypes):
         """Trace ``call`` on vars; ``(build's program, the output's structure)``."""
         names = dict(zip(call.nums, call.names))
-        args, variables = [], []
+        args, variables, since = [], [], new_serial()
         for n, (a, dtype) in enumerate(zip(call.args, dtypes)):
             if dtype is None:
                 args.append(a)
@@ -71,17 +74,17 @@ class SymbolicAdapter:
             args.append(variables[-1])
         with self.tracing:
             ys = [output_leaf(y, call.fun, sym.Node, sym.constant) for y in call.run(args)]
-        return build(variables, [args[n] for n in call.nums], ys), call.out_tree
+        return build(variables, [args[n] for n in call.nums], ys, since), call.out_tree
 
     def vjp(self, call):
         if self.nested(call.args):
             xs, ys = self.graph_call(call)
             return ys, lambda cotangents: sym.grad(ys, xs, seed=list(cotangents))
 
-        def build(variables, xs, ys):
+        def build(variables, xs, ys, since):
             seeds = [sym.var(f"seed{k}", y.shape, y.dtype) for k, y in enumerate(ys)]
-            outputs, order = sym.simplify_to_compile(ys + sym.grad(ys, xs, seed=seeds))
-            return sym.compile(outputs, variables + seeds, consume=True, order=order)
+            outputs, order = sym.simplify_to_compile(ys + sym.grad(ys, xs, seed=seeds), since)
+            return sym.compile(outputs, variables + seeds, consume=since, order=order)
 
         program, values = self.traced(call, "vjp", build)
         backward = program.partial(*values)  # the forward part runs once, here
@@ -98,10 +101,10 @@ class SymbolicAdapter:
             xs, ys = self.graph_call(call)
             return ys, lambda tangents: sym.jvp(ys, xs, list(tangents))
 
-        def build(variables, xs, ys):
+        def build(variables, xs, ys, since):
             tangents = [sym.var(f"d{x.name}", x.shape, x.dtype) for x in xs]
-            outputs, order = sym.simplify_to_compile(ys + sym.jvp(ys, xs, tangents))
-            return sym.compile(outputs, variables + tangents, consume=True, order=order)
+            outputs, order = sym.simplify_to_compile(ys + sym.jvp(ys, xs, tangents), since)
+            return sym.compile(outputs, variables + tangents, consume=since, order=order)
 
         program, values = self.traced(call, "jvp", build)
         pushforward = program.partial(*values)  # the forward part runs once, here
@@ -119,10 +122,10 @@ class SymbolicAdapter:
             check_scalar(ys, call)
             return ys[0], sym.grad(ys[0], xs)
 
-        def build(variables, xs, ys):
+        def build(variables, xs, ys, since):
             check_scalar(ys, call)
-            outputs, order = sym.simplify_to_compile(ys + sym.grad(ys[0], xs))
-            return sym.compile(outputs, variables, consume=True, order=order)  # ours
+            outputs, order = sym.simplify_to_compile(ys + sym.grad(ys[0], xs), since)
+            return sym.compile(outputs, variables, consume=since, order=order)
 
         program, values = self.traced(call, "grad", build)
         results = program(*values)  # no user code runs here: nothing to lend

@@ -30,7 +30,7 @@ class Program:
     """
 
     @gc_paused
-    def __init__(self, outputs, inputs, consume=False, order=None):
+    def __init__(self, outputs, inputs, consume=None, order=None):
         self.inputs = list(inputs)
         (self.initial, self.input_slots, self.output_slots, self._consts, self._shared,
          self.steps, self.shapes) = build(list(outputs), self.inputs, consume, order)
@@ -195,13 +195,14 @@ def check_feed(node, value):
     return np.asarray(value, dtype=node.dtype)[()]  # a numpy scalar for a scalar var
 
 
-def compile(outputs, inputs, consume=False, order=None):
+def compile(outputs, inputs, consume=None, order=None):
     """Compile ``outputs`` (a node or a list) as a function of ``inputs`` (nodes).
 
     The callable takes the input values positionally and returns a value (or a
-    list, matching ``outputs``). ``consume=True`` is for a caller that owns the
-    graph (the transforms' compiler): compiling takes it apart as it goes
-    (:mod:`.schedule`), and its nodes are of no use afterwards. ``order``, from
+    list, matching ``outputs``). ``consume``, a serial number, is for a caller that owns
+    the nodes made from it on (the transforms' compiler: its trace and derivative):
+    compiling takes them apart as it goes (:mod:`.schedule`), and they are of no use
+    afterwards; older nodes (a user's graph it closed over) are left whole. ``order``, from
     :func:`~backprop_toolkit.symbolic.simplify.simplify_to_compile`, spares the walk
     over the graph: a topological listing of every node the outputs need.
     """

@@ -6,15 +6,31 @@ A program keeps no node of its graph. A failing step is worded from its
 and primitive, shared by all the steps made there; so a deep graph is freed once
 compiled, and a compiled million-node chain holds only its steps. A caller that
 owns the graph (the transforms' compiler) may let the build take it apart as it
-goes (``consume=True``): each node drops its inputs once its step is made, so
+goes (``consume``): each node drops its inputs once its step is made, so
 the nodes no later step reads are freed while the schedule grows, and the graph
-and the program never both exist in full.
+and the program never both exist in full. A node taken apart becomes
+:data:`SPENT`: one the traced function kept (appended to a list, say) says so
+when it is printed, and raises when it is evaluated or differentiated.
 """
 
 from typing import NamedTuple
 
+from ..dispatch import Primitive
 from ..errors import BackpropError
 from ..passes import toposort
+
+
+def _spent(*args, **params):
+    raise BackpropError(
+        "this node was made inside a symbolic transform (bt.grad, bt.jvp, ... with "
+        "engine='symbolic') and was taken apart when that transform compiled: a node made "
+        "by the traced function belongs to it. To keep a graph to print, draw or evaluate, "
+        "build it outside the transform, from sym.var nodes (sym.grad and sym.simplify "
+        "leave their graphs whole)")
+
+
+SPENT = Primitive("spent", _spent, _spent, [_spent], [_spent])
+"""What a node the transforms' compiler took apart becomes (``consume``)."""
 
 
 class Origin(NamedTuple):
@@ -51,7 +67,7 @@ class Built(NamedTuple):
     shapes: list        # each slot's traced shape (the generated code's specialized calls)
 
 
-def build(outputs, inputs, consume=False, order=None):
+def build(outputs, inputs, consume=None, order=None):
     """The :class:`Built` schedule computing ``outputs`` (nodes) from ``inputs`` (nodes).
 
     Slots follow the topological order (inputs not used come last): ``toposort``'s, or
@@ -59,9 +75,12 @@ def build(outputs, inputs, consume=False, order=None):
     every node the outputs need and maybe others, which get no step. The steps
     are made from the last node back: a slot's first reader met is its last, so
     each step's frees come with it, and a node no step read is not needed; with
-    ``consume`` the graph is taken apart from the outputs down, each node freed
-    as soon as its step is made (``order``, the caller's list, is emptied too).
+    ``consume``, a serial number, the nodes made from it on (the caller's own) are taken
+    apart from the outputs down, each freed as soon as its step is made (``order``, the
+    caller's list, is emptied too); older nodes are left whole. ``True``: every node,
+    ``False`` or ``None``: none.
     """
+    consume = {True: 0, False: None}.get(consume, consume) if type(consume) is bool else consume
     order = toposort(outputs, stop=inputs) if order is None else order
     slot, base, n_slots = slot_table(order, inputs)
     given = {n.serial for n in inputs}
@@ -114,8 +133,10 @@ def _steps_back(order, table, given, output_slots, constants, consume):
             emit(_tuple_new(Step, (n.prim.impl, args, n.params, k, frees, origin)))
         else:
             emit(_step(n, k, slot, base, seen, origins))
-        if consume:
-            n.inputs = order[k] = ()  # no one else holds it: freed unless an output
+        if consume is not None:
+            order[k] = ()
+            if n.prim is not None and n.serial >= consume and n.serial not in given:
+                n.inputs, n.prim, n.op = (), SPENT, "spent"  # freed unless someone kept it
     if missing:
         raise BackpropError("sym.compile: the outputs need values for "
                             + ", ".join(f"var {n.name!r}" for n in reversed(missing))

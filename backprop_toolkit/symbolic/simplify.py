@@ -72,11 +72,14 @@ def simplify(outputs, report=False, in_place=False):
 
 
 @gc_paused
-def simplify_to_compile(outputs):
+def simplify_to_compile(outputs, owned_since=0):
     """``simplify(outputs, in_place=True)`` for the transforms' compiler, which owns the
-    graph: ``(results, order)``, ``order`` a topological listing of the simplified graph
+    nodes made from serial number ``owned_since`` on (its trace and derivative):
+    ``(results, order)``, ``order`` a topological listing of the simplified graph
     (every node the results need, and a few they no longer need) for
-    ``compile(..., order=order)``, which then walks nothing again.
+    ``compile(..., order=order)``, which then walks nothing again. An older node (a
+    user's graph of constants the traced function closed over) is listed as it is:
+    neither rewired, nor renumbered, nor merged away.
 
     The nodes are taken in serial order (:func:`~backprop_toolkit.passes.by_serial`: one
     visit per node), not the drawings' depth-first one: common subexpressions may keep
@@ -84,7 +87,12 @@ def simplify_to_compile(outputs):
     never shown.
     """
     outs, kept = list(outputs), []
-    new = _in_place(by_serial(outs), Subexpressions(), kept)
+    order = by_serial(outs)
+    foreign = 0  # the user's nodes come first in serial order
+    while foreign < len(order) and order[foreign].serial < owned_since:
+        foreign += 1
+    kept.extend(order[:foreign])
+    new = _in_place(order[foreign:], Subexpressions(), kept)
     return [new.get(o.serial, o) for o in outs], kept
 
 
