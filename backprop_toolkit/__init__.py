@@ -15,7 +15,7 @@ from .viz import step_through
 from .api import ENGINES, grad, hessian, jacobian, jvp, value_and_grad, vjp
 from .adapters.cache import RetraceWarning
 from .errors import (AutodiffDisabledError, BackpropError, ControlFlowError, ConversionError,
-                     DTypeError, EngineMixError, RuleError, ShapeError)
+                     DTypeError, EngineMixError, NumericError, RuleError, ShapeError)
 from .handwork import by_hand
 from .ops import (abs, add, broadcast_to, cos, div, elementwise, equal, exp, getitem, greater,
                   greater_equal, less, less_equal, log, log_softmax, logsumexp, matmul, max,

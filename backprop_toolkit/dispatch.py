@@ -17,8 +17,8 @@ import itertools
 
 import numpy as np
 
-from .errors import (DTypeError, EngineMixError, ShapeError, describe_shapes, format_where,
-                     user_frame)
+from .errors import (DTypeError, EngineMixError, NumericError, ShapeError, describe_shapes,
+                     format_where, user_frame)
 
 
 new_serial = itertools.count().__next__
@@ -161,20 +161,26 @@ class Primitive:
             raise self.failure(values, params, err, where) from None
 
     def failure(self, values, params, err, where=None):
-        """The :class:`ShapeError` for numpy's complaint ``err`` about ``values``.
+        """The error for numpy's complaint ``err`` about ``values``: a :class:`ShapeError`,
+        or a :class:`NumericError` for a floating-point error that ``np.errstate`` raises.
 
         :meth:`evaluate` raises it; the two paths that call ``impl`` themselves to
         save a frame per op (calling a primitive on numbers, a compiled program's
         loop) raise it too, so the wording is in one place.
         """
+        at = f"\n  at {format_where(where or user_frame())}"
+        if isinstance(err, FloatingPointError):
+            return NumericError(f"{self.name}: {err} (np.errstate raises on it), operands of "
+                                f"shapes {describe_shapes(values)}{_format_params(params)}{at}")
         return ShapeError(
             f"{self.name}: cannot apply to operands of shapes {describe_shapes(values)}"
-            f"{_format_params(params)} ({err})\n  at {format_where(where or user_frame())}")
+            f"{_format_params(params)} ({err}){at}")
 
 
 
-FAILURES = (ValueError, TypeError, IndexError)
-"""What numpy raises for operands that do not fit; :meth:`Primitive.evaluate` words them."""
+FAILURES = (ValueError, TypeError, IndexError, FloatingPointError)
+"""What numpy raises for operands that do not fit, and for a floating-point error where
+``np.errstate`` asks it to; :meth:`Primitive.failure` words them."""
 
 
 def _format_params(params):

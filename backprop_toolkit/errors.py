@@ -20,6 +20,12 @@ class ShapeError(BackpropError, ValueError):
     """Operands whose shapes do not fit the primitive (or a rule's result)."""
 
 
+class NumericError(BackpropError, FloatingPointError):
+    """numpy's floating-point error (``divide by zero encountered in log``), raised where
+    ``np.errstate(...="raise")`` asks for it, with the op, the shapes and the line that
+    met it; still a ``FloatingPointError`` for code that catches numpy's."""
+
+
 class DTypeError(BackpropError, TypeError):
     """A value whose dtype cannot be differentiated (complex, bool, object)."""
 

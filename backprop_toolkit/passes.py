@@ -22,7 +22,7 @@ from operator import attrgetter
 import numpy as np
 
 from .dispatch import shape_of
-from .errors import RuleError, format_where
+from .errors import NumericError, RuleError, format_where
 from .handwork import by_hand, refuse_by_hand  # noqa: F401 (passes.by_hand: the graders)
 
 
@@ -192,34 +192,37 @@ def reverse_pass(outputs, seeds, wrt, view, on_step=None, keep=True):
         if id(out) in live:
             bars[id(out)] = seed if id(out) not in bars else bars[id(out)] + seed
     targets = {id(w) for w in wrt}
-    for node in reversed(order):
-        key = id(node)
-        g = bars.get(key) if keep or key in targets else bars.pop(key, None)
-        prim = node.prim
-        if g is None or prim is None or not prim.differentiable:
-            continue
-        inputs, params = node.inputs, node.params
-        views = inputs if view is None else [view(x) for x in inputs]
-        out = node if view is None else view(node)
-        # a variadic entry's one rule gives every input's share at once (one call, not n)
-        shares = prim.vjp[0](g, out, *views, **params) if prim.variadic else None
-        for i, inp in enumerate(inputs):
-            key = id(inp)
-            if key not in live:
+    try:  # rules on arrays (the tape's first order) may meet np.errstate's raise
+        for node in reversed(order):
+            key = id(node)
+            g = bars.get(key) if keep or key in targets else bars.pop(key, None)
+            prim = node.prim
+            if g is None or prim is None or not prim.differentiable:
                 continue
-            if shares is None:
-                rule = prim.vjp[i]
-                if rule is None:
+            inputs, params = node.inputs, node.params
+            views = inputs if view is None else [view(x) for x in inputs]
+            out = node if view is None else view(node)
+            # a variadic entry's one rule gives every input's share at once (one call, not n)
+            shares = prim.vjp[0](g, out, *views, **params) if prim.variadic else None
+            for i, inp in enumerate(inputs):
+                key = id(inp)
+                if key not in live:
                     continue
-                bar = rule(g, out, *views, **params) if params else rule(g, out, *views)
-            else:
-                bar = shares[i]
-            if getattr(bar, "shape", None) != getattr(views[i], "shape", ()):
-                check_rule_result(bar, inp, node, i, "VJP")
-            total = bars.get(key)
-            bars[key] = bar if total is None else total + bar  # accumulate, never overwrite
-        if on_step is not None:
-            on_step(node, bars)
+                if shares is None:
+                    rule = prim.vjp[i]
+                    if rule is None:
+                        continue
+                    bar = rule(g, out, *views, **params) if params else rule(g, out, *views)
+                else:
+                    bar = shares[i]
+                if getattr(bar, "shape", None) != getattr(views[i], "shape", ()):
+                    check_rule_result(bar, inp, node, i, "VJP")
+                total = bars.get(key)
+                bars[key] = bar if total is None else total + bar  # accumulate, never overwrite
+            if on_step is not None:
+                on_step(node, bars)
+    except FloatingPointError as err:
+        raise numeric_error(node, err, "VJP") from None
     return [bars.get(id(w)) for w in wrt], bars, order
 
 
@@ -241,32 +244,35 @@ def forward_pass(outputs, sources, tangents, view, order=None):
     for s, t in zip(sources, tangents):
         given[id(s)] = t if id(s) not in given else given[id(s)] + t
     dots = dict(given)
-    for node in order:
-        prim = node.prim
-        if prim is None or not prim.differentiable:
-            continue
-        if prim.variadic:  # one rule takes every input's tangent at once
-            dot = joint_tangent(node, dots, view, given.get(id(node)))
+    try:  # rules on arrays may meet np.errstate's raise
+        for node in order:
+            prim = node.prim
+            if prim is None or not prim.differentiable:
+                continue
+            if prim.variadic:  # one rule takes every input's tangent at once
+                dot = joint_tangent(node, dots, view, given.get(id(node)))
+                if dot is not None:
+                    dots[id(node)] = dot
+                continue
+            inputs = node.inputs
+            views = out = None
+            dot = given.get(id(node))
+            for i, inp in enumerate(inputs):
+                t = dots.get(id(inp))
+                rule = prim.jvp[i]
+                if t is None or rule is None:
+                    continue
+                if views is None:
+                    views = inputs if view is None else [view(x) for x in inputs]
+                    out = node if view is None else view(node)
+                contrib = rule(t, out, *views, **node.params)
+                if getattr(contrib, "shape", None) != getattr(out, "shape", ()):
+                    check_rule_result(contrib, node, node, i, "JVP")
+                dot = contrib if dot is None else dot + contrib
             if dot is not None:
                 dots[id(node)] = dot
-            continue
-        inputs = node.inputs
-        views = out = None
-        dot = given.get(id(node))
-        for i, inp in enumerate(inputs):
-            t = dots.get(id(inp))
-            rule = prim.jvp[i]
-            if t is None or rule is None:
-                continue
-            if views is None:
-                views = inputs if view is None else [view(x) for x in inputs]
-                out = node if view is None else view(node)
-            contrib = rule(t, out, *views, **node.params)
-            if getattr(contrib, "shape", None) != getattr(out, "shape", ()):
-                check_rule_result(contrib, node, node, i, "JVP")
-            dot = contrib if dot is None else dot + contrib
-        if dot is not None:
-            dots[id(node)] = dot
+    except FloatingPointError as err:
+        raise numeric_error(node, err, "JVP") from None
     return [dots.get(id(o)) for o in outputs], dots
 
 
@@ -285,6 +291,14 @@ def joint_tangent(node, dots, view, dot):
 
 
 _VALUES = (np.ndarray, np.generic, int, float, complex)  # and traced values (a shape tuple)
+
+
+def numeric_error(node, err, kind):
+    """The :class:`NumericError` for a floating-point error ``err`` (which ``np.errstate``
+    raises) met by ``node``'s ``kind`` rule working on arrays: it names the op whose
+    derivative it is and the user's line that made it (``err`` may name an op of the rule)."""
+    return NumericError(f"the {kind} rule of {node.prim.name!r} (its derivative) met: {err}\n"
+                        f"  {node.prim.name!r} made at {format_where(getattr(node, 'where', None))}")
 
 
 def check_rule_result(result, target, node, position, kind):

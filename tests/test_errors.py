@@ -129,3 +129,25 @@ def test_bad_index_on_a_traced_value(engine):
 def test_lists_are_arrays():
     assert bt.sum([1.0, 2.0, 3.0]) == 6.0
     np.testing.assert_array_equal(bt.exp([0.0, 0.0]), [1.0, 1.0])
+
+
+def test_a_floating_point_error_errstate_raises_names_the_op_and_the_line(engine):
+    """Under ``np.errstate(all="raise")``, the way to find where a nan comes from, numpy's
+    ``FloatingPointError`` arrives as a ``NumericError`` (still a ``FloatingPointError``)
+    naming the op, the shapes and the user's line, on the value and on the derivative."""
+    x = np.array([0.0, 1.0])
+    with np.errstate(all="raise"), pytest.raises(bt.NumericError) as forward:
+        bt.grad(lambda x: bt.sum(bt.log(x)), engine=engine)(x)  # log(0)
+    message = str(forward.value)
+    assert isinstance(forward.value, FloatingPointError)
+    assert message.startswith("log: divide by zero encountered in log") and "(2,)" in message
+    assert "test_errors.py:" in message and "# log(0)" in message
+    with np.errstate(all="raise"), pytest.raises(FloatingPointError) as backward:
+        bt.grad(lambda x: bt.sum(bt.sqrt(x)), engine=engine)(x)  # sqrt's derivative at 0
+    assert isinstance(backward.value, bt.NumericError)
+    assert "divide by zero" in str(backward.value) and "# sqrt's derivative" in str(backward.value)
+    with np.errstate(all="raise"), pytest.raises(bt.NumericError, match="JVP rule of 'sqrt'"
+                                                 if engine == "tape" else "div"):
+        bt.jvp(lambda x: bt.sum(bt.sqrt(x)), (x,), (np.ones(2),), engine=engine)
+    np.testing.assert_allclose(bt.grad(lambda x: bt.sum(bt.sqrt(x)), engine=engine)(x + 1),
+                               0.5 / np.sqrt(x + 1))  # nothing left half-changed

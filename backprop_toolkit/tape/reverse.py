@@ -22,7 +22,7 @@ views (arrays, tensors for ``create_graph``).
 
 import operator
 
-from ..passes import check_rule_result, gc_paused, oldest, refuse_by_hand
+from ..passes import check_rule_result, gc_paused, numeric_error, oldest, refuse_by_hand
 from .tensor import value_of
 
 serial_of = operator.attrgetter("serial")
@@ -79,36 +79,39 @@ def cotangents(outputs, seeds, wrt, view):
     order, live, bars = seeded(outputs, seeds, wrt)
     targets, kept = {w.serial for w in wrt}, {}
     arrays = view is value_of
-    for node in reversed(order):
-        serial = node.serial
-        g = bars.pop(serial, None)
-        if g is None:
-            continue
-        if serial in targets:
-            kept[serial] = g
-        prim = node.prim
-        if prim is None or not prim.differentiable:
-            continue
-        inputs, params, rule = node._inputs, node.params, prim.vjp[0]
-        if type(inputs) is not tuple and rule is not None and not prim.variadic:  # common case
-            x = inputs  # one input, kept alone: no tuple of views, no loop, no empty **params
-            key = x.serial
-            if key in live:
-                if arrays:  # first order: the values read directly, not through ``view``
-                    xv, out = x._value, node._value
-                else:
-                    xv, out = (x, node) if view is None else (view(x), view(node))
-                bar = rule(g, out, xv, **params) if params else rule(g, out, xv)
-                try:  # two attribute reads: arrays and numpy scalars have a shape
-                    wrong = bar.shape != xv.shape
-                except AttributeError:  # a Python number, or not a value (None, a list): checked
-                    wrong = getattr(bar, "shape", None) != getattr(xv, "shape", ())
-                if wrong:
-                    check_rule_result(bar, x, node, 0, "VJP")
-                total = bars.get(key)
-                bars[key] = bar if total is None else total + bar
-            continue
-        spread(bars, g, node, inputs if type(inputs) is tuple else (inputs,), view, live)
+    try:  # a rule's numpy work on arrays may meet a floating-point error np.errstate raises
+        for node in reversed(order):
+            serial = node.serial
+            g = bars.pop(serial, None)
+            if g is None:
+                continue
+            if serial in targets:
+                kept[serial] = g
+            prim = node.prim
+            if prim is None or not prim.differentiable:
+                continue
+            inputs, params, rule = node._inputs, node.params, prim.vjp[0]
+            if type(inputs) is not tuple and rule is not None and not prim.variadic:  # common case
+                x = inputs  # one input, kept alone: no tuple of views, no loop, no empty **params
+                key = x.serial
+                if key in live:
+                    if arrays:  # first order: the values read directly, not through ``view``
+                        xv, out = x._value, node._value
+                    else:
+                        xv, out = (x, node) if view is None else (view(x), view(node))
+                    bar = rule(g, out, xv, **params) if params else rule(g, out, xv)
+                    try:  # two attribute reads: arrays and numpy scalars have a shape
+                        wrong = bar.shape != xv.shape
+                    except AttributeError:  # a Python number, or not a value (None, a list): checked
+                        wrong = getattr(bar, "shape", None) != getattr(xv, "shape", ())
+                    if wrong:
+                        check_rule_result(bar, x, node, 0, "VJP")
+                    total = bars.get(key)
+                    bars[key] = bar if total is None else total + bar
+                continue
+            spread(bars, g, node, inputs if type(inputs) is tuple else (inputs,), view, live)
+    except FloatingPointError as err:
+        raise numeric_error(node, err, "VJP") from None
     return [kept.get(w.serial) for w in wrt]
 
 
