@@ -1,6 +1,6 @@
 """The cycle collector: paused for the toolkit's own sweeps only, counted across threads.
 
-``passes.gc_paused`` switches Python's collector off while a sweep runs
+``collector.gc_paused`` switches Python's collector off while a sweep runs
 (reverse and forward pass, ``simplify``, compiling a ``Program``), never
 while the user's function runs: garbage cycles a user's function makes are
 collected as usual, inside any transform.
@@ -12,7 +12,7 @@ import threading
 import numpy as np
 
 import backprop_toolkit as bt
-from backprop_toolkit import passes
+from backprop_toolkit import collector
 
 
 def test_the_users_function_runs_with_the_collector_on(engine):
@@ -38,12 +38,12 @@ def test_overlapping_sweeps_keep_the_collector_paused_until_the_last_one_ends():
     inside, release = threading.Event(), threading.Event()
     states = {}
 
-    @passes.gc_paused
+    @collector.gc_paused
     def early():
         inside.set()
         release.wait(timeout=5)
 
-    @passes.gc_paused
+    @collector.gc_paused
     def late():
         release.set()
         first.join(timeout=5)  # the early sweep has ended; this one still runs

@@ -14,9 +14,9 @@ import pathlib
 import pytest
 
 PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "backprop_toolkit"
-LAYERS = ["errors", "handwork", "trees", "dispatch", "shapes", "primitives", "ops", "batching",
-          "passes", "tape", "symbolic", "examples", "adapters", "engines", "api", "swell", "checking",
-          "exercises", "viz", "__main__"]
+LAYERS = ["errors", "handwork", "collector", "trees", "dispatch", "shapes", "primitives", "ops",
+          "batching", "passes", "tape", "symbolic", "examples", "adapters", "engines", "api", "swell",
+          "checking", "exercises", "viz", "__main__"]
 """Bottom to top. A name is a top-level module or subpackage of ``backprop_toolkit``."""
 
 ENGINES = {"tape", "symbolic"}

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 import backprop_toolkit as bt
-from backprop_toolkit import passes
+from backprop_toolkit import collector
 
 pytestmark = pytest.mark.filterwarnings("ignore::backprop_toolkit.RetraceWarning")
 
@@ -182,7 +182,7 @@ def test_one_thread_nested_while_another_is_not():
 
 
 class GcInterleaving:
-    """Python's ``gc`` module as ``passes.gc_paused`` sees it, with one forced interleaving.
+    """Python's ``gc`` module as ``collector.gc_paused`` sees it, with one forced interleaving.
 
     The first ``isenabled()`` in thread ``late`` reads the real state, lets
     thread ``early`` go on (``go``) and waits until ``early`` has finished, so a
@@ -223,7 +223,7 @@ def test_cycle_collector_is_back_on_after_overlapping_calls(engine, monkeypatch)
     late = threading.Thread(target=lambda: bt.grad(late_fun, engine=engine)(1.0))
     fake = GcInterleaving(early, go)
     fake.late = late
-    monkeypatch.setattr(passes, "gc", fake)
+    monkeypatch.setattr(collector, "gc", fake)
     try:
         early.start()
         assert inside.wait(timeout=5)

@@ -12,7 +12,8 @@ import numpy as np
 
 from ..dispatch import FAILURES, Traced
 from ..errors import BackpropError, DTypeError, ShapeError, format_where
-from ..passes import gc_paused, refuse_by_hand, toposort
+from ..collector import gc_paused
+from ..passes import refuse_by_hand, toposort
 from . import codegen
 from .graph import FLOAT64, Node
 from .schedule import Step, build, with_frees  # noqa: F401 (Step: evaluate.Step, as before)

@@ -32,7 +32,8 @@ from operator import is_
 
 from ..dispatch import new_serial
 from ..errors import user_frame
-from ..passes import by_serial, gc_paused
+from ..collector import gc_paused
+from ..passes import by_serial
 from .cse import Subexpressions, cse_key
 from .graph import Node, nodes, short, under_way
 from .rewrites import FOLD_ONLY, NEED_A_CONSTANT, RULES

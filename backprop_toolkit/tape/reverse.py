@@ -22,7 +22,8 @@ views (arrays, tensors for ``create_graph``).
 
 import operator
 
-from ..passes import check_rule_result, gc_paused, numeric_error, oldest, refuse_by_hand
+from ..collector import gc_paused
+from ..passes import check_rule_result, numeric_error, oldest, refuse_by_hand
 from .tensor import value_of
 
 serial_of = operator.attrgetter("serial")
