@@ -21,7 +21,7 @@ def same_shape(shape, **params):
 def broadcast_shapes(*shapes, **params):
     """numpy's broadcasting of the input shapes (elementwise ops of several inputs)."""
     first = shapes[0]
-    if len(shapes) == 2 and shapes[1] == first or all(s == first for s in shapes):
+    if shapes[1] == first if len(shapes) == 2 else all(s == first for s in shapes):
         return tuple(first)  # the common case (two operands first), without numpy's machinery
     return tuple(np.broadcast_shapes(*shapes))
 

@@ -80,7 +80,8 @@ def build(outputs, inputs, consume=None, order=None):
     caller's list, is emptied too); older nodes are left whole. ``True``: every node,
     ``False`` or ``None``: none.
     """
-    consume = {True: 0, False: None}.get(consume, consume) if type(consume) is bool else consume
+    if type(consume) is bool:  # True: every node (serial numbers start at 0); False: none
+        consume = 0 if consume else None
     order = toposort(outputs, stop=inputs) if order is None else order
     slot, base, n_slots = slot_table(order, inputs)
     given = {n.serial for n in inputs}
@@ -173,19 +174,19 @@ def _step(n, out, slot, base, seen, origins):
     frees = tuple(frees)
     if frees == args:  # a step freeing what it reads shares the tuple
         frees = args
-    origin = origins.get(n.prim)  # _origin(n, origins), inlined
-    if origin is None or origin.where is not n.where:
-        origin = _origin(n, origins)
-    return _tuple_new(Step, (n.prim.impl, args, n.params, out, frees, origin))
+    return _tuple_new(Step, (n.prim.impl, args, n.params, out, frees, _origin(n, origins)))
 
 
 def _origin(n, origins):
     """``n``'s :class:`Origin`, the same object for every node of its primitive and line.
-    ``origins[prim]`` is the last one made or found for ``prim`` (a loop's line repeats)."""
-    origin = origins.get((n.prim, n.where))
-    if origin is None:
-        origin = origins[n.prim, n.where] = Origin(n.prim, n.where)
-    origins[n.prim] = origin
+    ``origins[prim]`` is the last one made or found for ``prim`` (a loop's line repeats, so
+    it is the answer most often: ``_steps_back`` tries it inline before calling this)."""
+    origin = origins.get(n.prim)
+    if origin is None or origin.where is not n.where:
+        origin = origins.get((n.prim, n.where))
+        if origin is None:
+            origin = origins[n.prim, n.where] = Origin(n.prim, n.where)
+        origins[n.prim] = origin
     return origin
 
 
